@@ -1,0 +1,315 @@
+"""An OcppLink drives one rpc.Connection over one WebSocket: the I/O and the clocks.
+
+It feeds received text to the connection, writes what the connection wants sent, arms a timer
+for each CALL when it goes on the wire, keeps the link alive with pings, and hands the peer's
+CALLs to the application's handler. All protocol decisions stay in the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from websockets.asyncio.connection import Connection as WebSocket
+from websockets.exceptions import ConnectionClosed
+
+from ocpptk.rpc.connection import Connection, LocalValidationError
+from ocpptk.rpc.errors import InternalError, OcppError
+from ocpptk.rpc.events import (
+    CallFailed,
+    CallReceived,
+    CallRejected,
+    CallSent,
+    Event,
+    FrameRejected,
+    ResultReceived,
+    UnexpectedMessage,
+    ValidationProblem,
+)
+from ocpptk.transport.log import FrameLog
+
+__all__ = ["Handler", "OcppLink", "ResultListener"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RESPONSE_TIMEOUT = 30.0
+
+
+class Handler(Protocol):
+    """Answers one of the peer's CALLs: returns the response payload or raises OcppError."""
+
+    def __call__(
+        self, action: str, payload: dict[str, Any]
+    ) -> dict[str, Any] | Awaitable[dict[str, Any]]: ...
+
+
+# Told of every successful exchange that we started: (action, request, response).
+ResultListener = Callable[[str, dict[str, Any], dict[str, Any]], None]
+
+
+class OcppLink:
+    """One live OCPP-J link. ``charge_point_id`` names the charge point at either end."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        connection: Connection,
+        charge_point_id: str,
+        *,
+        log: FrameLog | None = None,
+        handler: Handler | None = None,
+        response_timeout: float = DEFAULT_RESPONSE_TIMEOUT,
+        ping_interval: float = 0,
+    ) -> None:
+        self.websocket = websocket
+        self.connection = connection
+        self.charge_point_id = charge_point_id
+        self.log = log
+        self.handler = handler
+        self.response_timeout = response_timeout
+        self.result_listeners: list[ResultListener] = []
+        self.event_listeners: list[Callable[[Event], None]] = []
+        self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._keepalive: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._custom_timeouts: dict[str, float] = {}
+        self._ping_interval = 0.0
+        self.closed = asyncio.Event()
+        self.ping_interval = ping_interval
+
+    @property
+    def role(self) -> Any:
+        return self.connection.role
+
+    @property
+    def subprotocol(self) -> str | None:
+        return self.websocket.subprotocol
+
+    # -- what the application calls ------------------------------------------------------
+
+    async def call(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        validate: bool = True,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Send a CALL and return the CALLRESULT's payload.
+
+        Raises the peer's CALLERROR as its OcppError class, CallTimeout, LinkClosed, or
+        LocalValidationError (nothing was sent) when ``payload`` fails its schema.
+        """
+        unique_id = self.connection.send_call(action, payload, validate=validate)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiting[unique_id] = future
+        if timeout is not None:
+            self._custom_timeouts[unique_id] = timeout
+        self._pump()
+        return await future
+
+    def send_raw(self, text: str) -> None:
+        """Put any text on the wire as one frame, unchecked."""
+        self.connection.send_raw(text)
+        self._pump()
+
+    async def ping(self, timeout: float = 10.0) -> float:
+        """A WebSocket ping; returns the round trip in seconds."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        waiter = await self.websocket.ping()
+        await asyncio.wait_for(waiter, timeout)
+        return loop.time() - started
+
+    @property
+    def ping_interval(self) -> float:
+        return self._ping_interval
+
+    @ping_interval.setter
+    def ping_interval(self, seconds: float) -> None:
+        """Seconds between keepalive pings; 0 turns them off. Takes effect at once."""
+        self._ping_interval = max(0.0, float(seconds))
+        if self._keepalive:
+            self._keepalive.cancel()
+            self._keepalive = None
+        if self._ping_interval and not self.closed.is_set():
+            self._keepalive = asyncio.get_running_loop().create_task(self._keep_alive())
+
+    async def run(self) -> None:
+        """Read frames until the link closes."""
+        try:
+            async for message in self.websocket:
+                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                if self.log:
+                    self.log.frame(self.role, self.charge_point_id, False, text)
+                self.connection.receive_text(message)
+                self._pump()
+        except ConnectionClosed:
+            pass
+        finally:
+            self._lost()
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        await self.websocket.close(code, reason)
+        self._lost()
+
+    # -- inside --------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Act on the connection's events, then make sure its frames get written."""
+        for event in self.connection.events_received():
+            self._dispatch(event)
+            for listener in self.event_listeners:
+                listener(event)
+        if self._writer is None and not self.connection.closed:
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while frames := self.connection.data_to_send():
+                for frame in frames:
+                    if self.log:
+                        self.log.frame(self.role, self.charge_point_id, True, frame)
+                    await self.websocket.send(frame)
+        except ConnectionClosed:
+            self._lost()
+        finally:
+            self._writer = None
+
+    def _dispatch(self, event: Event) -> None:
+        if isinstance(event, CallSent):
+            timeout = self._custom_timeouts.pop(event.unique_id, self.response_timeout)
+            self._timers[event.unique_id] = asyncio.get_running_loop().call_later(
+                timeout, self._expire, event.unique_id
+            )
+        elif isinstance(event, ResultReceived):
+            self._stop_timer(event.unique_id)
+            for listener in self.result_listeners:
+                try:
+                    listener(event.action, event.request, event.payload)
+                except Exception:
+                    logger.exception("result listener failed for %s", event.action)
+            self._settle(event.unique_id, result=event.payload)
+        elif isinstance(event, CallFailed):
+            self._stop_timer(event.unique_id)
+            self._settle(event.unique_id, error=event.error)
+        elif isinstance(event, CallReceived):
+            self._answer(event)
+        elif isinstance(event, ValidationProblem):
+            if self.log:
+                self.log.problem(self.role, self.charge_point_id, event)
+        elif self.log and isinstance(event, CallRejected | FrameRejected | UnexpectedMessage):
+            self.log.note(self.role, self.charge_point_id, _describe(event))
+
+    def _answer(self, event: CallReceived) -> None:
+        if self.handler is None:
+            self._reply(event.unique_id, error=InternalError("no handler for incoming calls"))
+            return
+        try:
+            outcome = self.handler(event.action, event.payload)
+        except OcppError as error:
+            self._reply(event.unique_id, error=error)
+            return
+        except Exception as exc:
+            logger.exception("handler failed for %s", event.action)
+            self._reply(event.unique_id, error=InternalError(f"{type(exc).__name__}: {exc}"))
+            return
+        if inspect.isawaitable(outcome):
+            task = asyncio.get_running_loop().create_task(self._answer_later(event, outcome))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            self._reply(event.unique_id, result=outcome)
+
+    async def _answer_later(self, event: CallReceived, outcome: Awaitable[dict[str, Any]]) -> None:
+        try:
+            result = await outcome
+        except OcppError as error:
+            self._reply(event.unique_id, error=error)
+        except Exception as exc:
+            logger.exception("handler failed for %s", event.action)
+            self._reply(event.unique_id, error=InternalError(f"{type(exc).__name__}: {exc}"))
+        else:
+            self._reply(event.unique_id, result=result)
+        self._pump()
+
+    def _reply(
+        self,
+        unique_id: str,
+        result: dict[str, Any] | None = None,
+        error: OcppError | None = None,
+    ) -> None:
+        if self.connection.closed:
+            return
+        if error is None:
+            try:
+                self.connection.send_result(unique_id, result or {})
+                return
+            except LocalValidationError as exc:
+                error = InternalError(f"our reply failed validation: {exc.error.description}")
+        self.connection.send_error(unique_id, error)
+
+    def _expire(self, unique_id: str) -> None:
+        self._timers.pop(unique_id, None)
+        self.connection.expire(unique_id)
+        self._pump()
+
+    def _stop_timer(self, unique_id: str) -> None:
+        timer = self._timers.pop(unique_id, None)
+        if timer:
+            timer.cancel()
+
+    def _settle(
+        self,
+        unique_id: str,
+        result: dict[str, Any] | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        future = self._waiting.pop(unique_id, None)
+        if future is None or future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or {})
+
+    async def _keep_alive(self) -> None:
+        while not self.closed.is_set():
+            await asyncio.sleep(self._ping_interval)
+            try:
+                await self.ping(timeout=max(self._ping_interval, 10.0))
+            except (TimeoutError, ConnectionClosed):
+                if self.log:
+                    self.log.note(self.role, self.charge_point_id, "no pong: closing the link")
+                await self.websocket.close(1011, "keepalive ping timeout")
+                return
+
+    def _lost(self) -> None:
+        if self.closed.is_set():
+            return
+        self.closed.set()
+        if self._keepalive:
+            self._keepalive.cancel()
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        self.connection.close()
+        for event in self.connection.events_received():
+            self._dispatch(event)
+            for listener in self.event_listeners:
+                listener(event)
+
+
+def _describe(event: CallRejected | FrameRejected | UnexpectedMessage) -> str:
+    if isinstance(event, CallRejected):
+        return f"refused {event.action}: {event.error.key}: {event.error.description}"
+    if isinstance(event, FrameRejected):
+        answered = "answered with CALLERROR" if event.answered else "ignored"
+        return f"malformed frame ({answered}): {event.error.description}"
+    kind = "late" if event.late else "unexpected"
+    return f"{kind} answer {event.frame.unique_id!r} matches no call in flight"
