@@ -108,10 +108,10 @@ class Validators:
             compiled.check(payload)
         except fastjsonschema.JsonSchemaValueException as exc:
             error_class = KEYWORD_ERRORS.get(exc.rule or "", FormatViolation)
-            where = _dotted(exc.path[1:] if exc.path else [])
+            parent = list(exc.path[1:]) if exc.path else []
+            where, text = _explain(exc, parent)
             return error_class(
-                f"{_what(action, request)}: {where}{_after_name(exc)}",
-                {"path": where, "keyword": exc.rule},
+                f"{_what(action, request)}: {text}", {"path": where, "keyword": exc.rule}
             )
         for path, step in compiled.multiples:
             for location, value in _walk(payload, path, ()):
@@ -181,11 +181,25 @@ def _dotted(path: list[str] | tuple[str, ...]) -> str:
     return text or "payload"
 
 
-def _after_name(exc: fastjsonschema.JsonSchemaValueException) -> str:
-    """The message without the backend's own name for the value (``data.x``)."""
+def _explain(exc: fastjsonschema.JsonSchemaValueException, parent: list[str]) -> tuple[str, str]:
+    """(dotted path, message) naming the field itself, as a person would say it."""
+    definition = exc.definition if isinstance(exc.definition, Mapping) else {}
+    value = exc.value
+    if exc.rule == "required" and isinstance(value, Mapping):
+        missing = [name for name in definition.get("required", ()) if name not in value]
+        if missing:
+            where = _dotted([*parent, missing[0]])
+            also = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
+            return where, f"{where} is required{also}"
+    if exc.rule == "additionalProperties" and isinstance(value, Mapping):
+        extra = sorted(set(value) - set(definition.get("properties", {})))
+        if extra:
+            where = _dotted([*parent, extra[0]])
+            return where, f"{where} is not a field of {_dotted(parent)}"
+    where = _dotted(parent)
     message: str = exc.message
     name: str = exc.name or ""
-    return message[len(name) :] if message.startswith(name) else f": {message}"
+    return where, where + (message[len(name) :] if message.startswith(name) else f": {message}")
 
 
 def _what(action: str, request: bool) -> str:

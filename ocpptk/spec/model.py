@@ -38,7 +38,7 @@ class Direction(_Enum):
 
 @dataclass(frozen=True)
 class String:
-    """A string, optionally bounded (``CiString20Type`` is ``String(20, name="CiString20Type")``)."""
+    """A string, optionally bounded: ``String(20, name="CiString20Type")``."""
 
     max_length: int | None = None
     format: str | None = None  # "date-time" or "uri", as the OCA schemas spell them

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from websockets.asyncio.connection import Connection as WebSocket
 from websockets.exceptions import ConnectionClosed
@@ -38,12 +38,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_RESPONSE_TIMEOUT = 30.0
 
 
-class Handler(Protocol):
-    """Answers one of the peer's CALLs: returns the response payload or raises OcppError."""
-
-    def __call__(
-        self, action: str, payload: dict[str, Any]
-    ) -> dict[str, Any] | Awaitable[dict[str, Any]]: ...
+# Answers one of the peer's CALLs, (action, payload) -> the response payload, or raises
+# OcppError; it may be a coroutine function.
+Handler = Callable[[str, dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]
 
 
 # Told of every successful exchange that we started: (action, request, response).
@@ -72,12 +69,14 @@ class OcppLink:
         self.response_timeout = response_timeout
         self.result_listeners: list[ResultListener] = []
         self.event_listeners: list[Callable[[Event], None]] = []
+        self.closed_callbacks: list[Callable[[], None]] = []
         self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._writer: asyncio.Task[None] | None = None
         self._keepalive: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._custom_timeouts: dict[str, float] = {}
+        self._last_problem: str | None = None
         self._ping_interval = 0.0
         self.closed = asyncio.Event()
         self.ping_interval = ping_interval
@@ -201,8 +200,11 @@ class OcppLink:
         elif isinstance(event, CallReceived):
             self._answer(event)
         elif isinstance(event, ValidationProblem):
+            self._last_problem = event.unique_id
             if self.log:
                 self.log.problem(self.role, self.charge_point_id, event)
+        elif isinstance(event, CallRejected) and event.unique_id == self._last_problem:
+            pass  # the validation problem just logged says it already
         elif self.log and isinstance(event, CallRejected | FrameRejected | UnexpectedMessage):
             self.log.note(self.role, self.charge_point_id, _describe(event))
 
@@ -303,6 +305,8 @@ class OcppLink:
             self._dispatch(event)
             for listener in self.event_listeners:
                 listener(event)
+        for callback in self.closed_callbacks:
+            callback()
 
 
 def _describe(event: CallRejected | FrameRejected | UnexpectedMessage) -> str:

@@ -1,0 +1,175 @@
+"""A simulated central system listening for charge points: CentralSystemSim behind a server."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Iterable, Mapping
+from functools import partial
+from types import TracebackType
+from typing import Any
+
+from ocpptk.sim.central_system import CentralSystemSim
+from ocpptk.spec.catalog import Role, Version, action
+from ocpptk.spec.payloads import build_payload
+from ocpptk.transport.charge_point import default_validators
+from ocpptk.transport.link import OcppLink
+from ocpptk.transport.log import FrameLog
+from ocpptk.transport.websocket import Credentials, LinkOptions, WebSocketServer
+
+__all__ = ["CentralSystem", "UnknownChargePoint"]
+
+
+class UnknownChargePoint(LookupError):
+    """No such charge point is connected (or none, or several where one was expected)."""
+
+
+class CentralSystem:
+    """A central system simulator serving OCPP-J charge points.
+
+    >>> async with CentralSystem(port=9000) as cs:  # doctest: +SKIP
+    ...     await cs.wait_for_charge_point("CP001")
+    ...     await cs.call("CP001", "Reset", type="Soft")
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        endpoint: str = "/",
+        versions: Iterable[Version] = (Version.V16,),
+        sim: CentralSystemSim | None = None,
+        options: LinkOptions | None = None,
+        log: FrameLog | None = None,
+        basic_auth: Credentials | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.sim = sim or CentralSystemSim()
+        self.options = options or LinkOptions()
+        if log is not None:
+            self.options.log = log
+        if self.options.validators is None:
+            self.options.validators = default_validators()
+        self.server = WebSocketServer(
+            self._attach,
+            host=host,
+            port=port,
+            endpoint=endpoint,
+            versions=versions,
+            options=self.options,
+            basic_auth=basic_auth,
+            ssl_context=ssl_context,
+        )
+        self._arrivals = asyncio.Condition()
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    @property
+    def charge_points(self) -> list[str]:
+        return sorted(self.server.links)
+
+    async def start(self) -> None:
+        await self.server.start()
+
+    async def close(self) -> None:
+        for link in list(self.server.links.values()):
+            await link.close(1001, "central system stopping")
+        await self.server.close()
+
+    def link(self, charge_point_id: str | None = None) -> OcppLink:
+        """The link of ``charge_point_id``; with None, of the only charge point connected."""
+        links = self.server.links
+        if charge_point_id is None:
+            if len(links) != 1:
+                connected = ", ".join(sorted(links)) or "none"
+                raise UnknownChargePoint(
+                    f"say which charge point (--remote-id); connected: {connected}"
+                )
+            return next(iter(links.values()))
+        try:
+            return links[charge_point_id]
+        except KeyError:
+            connected = ", ".join(sorted(links)) or "none"
+            raise UnknownChargePoint(
+                f"charge point {charge_point_id!r} is not connected; connected: {connected}"
+            ) from None
+
+    async def wait_for_charge_point(
+        self, charge_point_id: str | None = None, timeout: float = 10.0
+    ) -> OcppLink:
+        """Wait until ``charge_point_id`` (or any charge point) is connected."""
+
+        def arrived() -> bool:
+            if charge_point_id is None:
+                return bool(self.server.links)
+            return charge_point_id in self.server.links
+
+        async with self._arrivals:
+            await asyncio.wait_for(self._arrivals.wait_for(arrived), timeout)
+        return (
+            self.link(charge_point_id)
+            if charge_point_id
+            else next(iter(self.server.links.values()))
+        )
+
+    def request(
+        self, charge_point_id: str, action_name: str, fields: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The payload ``call`` would send: example, the simulator's defaults, then fields."""
+        known = action(self._version(charge_point_id), action_name)
+        ours = known is not None and Role.CENTRAL_SYSTEM.may_send(known)
+        defaults = self.sim.default_request(charge_point_id, action_name) if ours else None
+        return build_payload(self._version(charge_point_id), action_name, defaults, fields)
+
+    async def call(
+        self,
+        charge_point_id: str | None,
+        action_name: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        validate: bool = True,
+        timeout: float | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Send a CALL to a charge point and return the result's payload."""
+        link = self.link(charge_point_id)
+        body = (
+            payload
+            if payload is not None
+            else self.request(link.charge_point_id, action_name, fields)
+        )
+        return await link.call(action_name, body, validate=validate, timeout=timeout)
+
+    async def __aenter__(self) -> CentralSystem:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- inside --------------------------------------------------------------------------
+
+    def _version(self, charge_point_id: str) -> Version:
+        link = self.server.links.get(charge_point_id)
+        return link.connection.version if link else self.server.versions[0]
+
+    async def _attach(self, link: OcppLink) -> None:
+        charge_point_id = link.charge_point_id
+        link.handler = partial(self.sim.handle_call, charge_point_id)
+        link.result_listeners.append(partial(self.sim.on_result, charge_point_id))
+        self.sim.connected(charge_point_id)
+        link.closed_callbacks.append(lambda: self.sim.disconnected(charge_point_id))
+        async with self._arrivals:
+            self._arrivals.notify_all()

@@ -1,0 +1,169 @@
+"""A simulated charge point on a live link: ChargePointSim behind an OcppLink."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Mapping
+from functools import cache
+from types import TracebackType
+from typing import Any
+
+from ocpptk.rpc.validation import Validators
+from ocpptk.sim.charge_point import ChargePointSim
+from ocpptk.spec.catalog import Role, Version, action
+from ocpptk.spec.payloads import build_payload
+from ocpptk.spec.schemas import load_schema
+from ocpptk.transport.link import OcppLink
+from ocpptk.transport.log import FrameLog
+from ocpptk.transport.websocket import LinkOptions, connect
+
+__all__ = ["ChargePoint", "default_validators"]
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def default_validators() -> Validators:
+    """One set of compiled validators for the whole process, over the shipped schemas."""
+    return Validators(load_schema)
+
+
+class ChargePoint:
+    """A charge point simulator connected to a central system over OCPP-J.
+
+    >>> async with ChargePoint("ws://127.0.0.1:9000/", "CP001") as cp:  # doctest: +SKIP
+    ...     await cp.call("BootNotification", chargePointVendor="ACME")
+    """
+
+    def __init__(
+        self,
+        url: str,
+        charge_point_id: str,
+        *,
+        version: Version = Version.V16,
+        sim: ChargePointSim | None = None,
+        options: LinkOptions | None = None,
+        log: FrameLog | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.url = url
+        self.charge_point_id = charge_point_id
+        self.version = version
+        self.sim = sim or ChargePointSim(charge_point_id, version)
+        self.options = options or LinkOptions()
+        if log is not None:
+            self.options.log = log
+        if self.options.validators is None:
+            self.options.validators = default_validators()
+        self.basic_auth = basic_auth
+        self.ssl_context = ssl_context
+        self.link: OcppLink | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def connect(self) -> None:
+        """Open the link (raises ConnectError with a one-line reason)."""
+        link = await connect(
+            self.url,
+            self.charge_point_id,
+            version=self.version,
+            options=self.options,
+            basic_auth=self.basic_auth,
+            ssl_context=self.ssl_context,
+        )
+        link.handler = self._handle
+        link.result_listeners.append(self._learn)
+        self.link = link
+        self._reader = asyncio.get_running_loop().create_task(link.run())
+
+    @property
+    def connected(self) -> bool:
+        return self.link is not None and not self.link.closed.is_set()
+
+    def request(self, action_name: str, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The payload ``call`` would send: example, then the simulator's defaults, then fields."""
+        defaults = self.sim.default_request(action_name) if self._ours(action_name) else None
+        return build_payload(self.version, action_name, defaults, fields)
+
+    async def call(
+        self,
+        action_name: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        validate: bool = True,
+        timeout: float | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Send a CALL and return the result's payload.
+
+        With no ``payload``, one is built by ``request`` from ``fields``.
+        """
+        link = self._require_link()
+        body = payload if payload is not None else self.request(action_name, fields)
+        return await link.call(action_name, body, validate=validate, timeout=timeout)
+
+    def send_raw(self, text: str) -> None:
+        self._require_link().send_raw(text)
+
+    async def close(self) -> None:
+        if self.link is not None:
+            await self.link.close()
+        if self._reader is not None:
+            await self._reader
+            self._reader = None
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def wait_closed(self) -> None:
+        if self.link is not None:
+            await self.link.closed.wait()
+
+    async def __aenter__(self) -> ChargePoint:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- inside --------------------------------------------------------------------------
+
+    def _ours(self, action_name: str) -> bool:
+        known = action(self.version, action_name)
+        return known is not None and Role.CHARGE_POINT.may_send(known)
+
+    def _require_link(self) -> OcppLink:
+        if self.link is None or self.link.closed.is_set():
+            raise ConnectionError(f"charge point {self.charge_point_id} is not connected")
+        return self.link
+
+    def _handle(self, action_name: str, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = self.sim.handle_call(action_name, payload)
+        # What the reply leads to (a StartTransaction after RemoteStart) goes out after it.
+        asyncio.get_running_loop().call_soon(self._send_follow_ups)
+        return reply
+
+    def _learn(self, action_name: str, request: dict[str, Any], response: dict[str, Any]) -> None:
+        self.sim.on_result(action_name, request, response)
+        self._send_follow_ups()
+
+    def _send_follow_ups(self) -> None:
+        if not self.connected:
+            return
+        for action_name, payload in self.sim.outbox():
+            task = asyncio.get_running_loop().create_task(self._follow_up(action_name, payload))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _follow_up(self, action_name: str, payload: dict[str, Any]) -> None:
+        try:
+            await self._require_link().call(action_name, payload)
+        except Exception as exc:  # the log has shown it; a follow-up has no caller to tell
+            logger.info("%s from %s failed: %r", action_name, self.charge_point_id, exc)
