@@ -10,6 +10,8 @@ from functools import cache
 from types import TracebackType
 from typing import Any
 
+from ocpptk.rpc.errors import LinkClosed, OcppError
+from ocpptk.rpc.events import CallFailed, Event
 from ocpptk.rpc.validation import Validators
 from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.spec.catalog import Role, Version, action
@@ -76,6 +78,7 @@ class ChargePoint:
         )
         link.handler = self._handle
         link.result_listeners.append(self._learn)
+        link.event_listeners.append(self._notice_failure)
         self.link = link
         self._reader = asyncio.get_running_loop().create_task(link.run())
 
@@ -153,6 +156,13 @@ class ChargePoint:
     def _learn(self, action_name: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         self.sim.on_result(action_name, request, response)
         self._send_follow_ups()
+
+    def _notice_failure(self, event: Event) -> None:
+        if isinstance(event, CallFailed):
+            error = event.error if isinstance(event.error, OcppError) else None
+            self.sim.on_error(event.action, event.request, error)
+            if not isinstance(event.error, LinkClosed):
+                self._send_follow_ups()
 
     def _send_follow_ups(self) -> None:
         if not self.connected:

@@ -1,0 +1,39 @@
+"""Time for the simulators: an injected clock and the OCPP wire format of timestamps.
+
+The simulators never read the system clock themselves; they call a ``Clock`` given to them,
+so tests (and replays) decide what "now" is. OCPP 1.6 section 3.3 wants timestamps in UTC
+("all time values exchanged between Central System and Charge Point SHALL be formatted as
+defined in ISO 8601"); on the wire we write them as ``2026-11-21T14:54:54Z``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+__all__ = ["Clock", "format_timestamp", "parse_timestamp", "utc_now"]
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The default clock: the current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """``moment`` in UTC as ISO 8601 with a ``Z`` and whole seconds; a naive time counts as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A wire timestamp (any ISO 8601 offset, ``Z`` included) as an aware UTC datetime.
+
+    Raises ``ValueError`` if ``text`` is not an ISO 8601 date-time.
+    """
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
