@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from ocpptk.spec import v16
+
 __all__ = [
     "MEASURANDS",
     "ConfigKey",
@@ -19,33 +21,8 @@ __all__ = [
     "default_keys",
 ]
 
-# Measurand of OCPP 1.6 section 7.31
-MEASURANDS = frozenset(
-    {
-        "Energy.Active.Export.Register",
-        "Energy.Active.Import.Register",
-        "Energy.Reactive.Export.Register",
-        "Energy.Reactive.Import.Register",
-        "Energy.Active.Export.Interval",
-        "Energy.Active.Import.Interval",
-        "Energy.Reactive.Export.Interval",
-        "Energy.Reactive.Import.Interval",
-        "Power.Active.Export",
-        "Power.Active.Import",
-        "Power.Offered",
-        "Power.Reactive.Export",
-        "Power.Reactive.Import",
-        "Power.Factor",
-        "Current.Import",
-        "Current.Export",
-        "Current.Offered",
-        "Voltage",
-        "Frequency",
-        "Temperature",
-        "SoC",
-        "RPM",
-    }
-)
+# Measurand of OCPP 1.6 section 7.31, as the message model lists it
+MEASURANDS = frozenset(v16.Measurand.values)
 
 MAX_VALUE_LENGTH = 500  # KeyValue.value is CiString500Type
 

@@ -44,13 +44,7 @@ class FrameLog:
         if self.printer:
             self.printer(f"[{_local(stamp)}] {_arrow(role, charge_point, outgoing)} {text}")
         self._write_json(
-            {
-                "time": stamp.isoformat(timespec="milliseconds"),
-                "side": role.value,
-                "charge_point": charge_point,
-                "direction": "out" if outgoing else "in",
-                "frame": text,
-            }
+            stamp, role, charge_point, direction="out" if outgoing else "in", frame=text
         )
 
     def problem(self, role: Role, charge_point: str, problem: ValidationProblem) -> None:
@@ -65,19 +59,17 @@ class FrameLog:
                 f"{type(error).__name__}: {error.description}"
             )
         self._write_json(
-            {
-                "time": stamp.isoformat(timespec="milliseconds"),
-                "side": role.value,
-                "charge_point": charge_point,
-                "event": "validation",
-                "unique_id": problem.unique_id,
-                "action": problem.action,
-                "request": problem.request,
-                "direction": "in" if problem.incoming else "out",
-                "error": error.key,
-                "description": error.description,
-                "accepted": problem.accepted,
-            }
+            stamp,
+            role,
+            charge_point,
+            event="validation",
+            unique_id=problem.unique_id,
+            action=problem.action,
+            request=problem.request,
+            direction="in" if problem.incoming else "out",
+            error=error.key,
+            description=error.description,
+            accepted=problem.accepted,
         )
 
     def note(self, role: Role, charge_point: str, text: str) -> None:
@@ -85,24 +77,22 @@ class FrameLog:
         stamp = self._now()
         if self.printer:
             self.printer(f"[{_local(stamp)}] {_who(role, charge_point)}: {text}")
-        self._write_json(
-            {
-                "time": stamp.isoformat(timespec="milliseconds"),
-                "side": role.value,
-                "charge_point": charge_point,
-                "event": "note",
-                "text": text,
-            }
-        )
+        self._write_json(stamp, role, charge_point, event="note", text=text)
 
     def close(self) -> None:
         if self._json:
             self._json.close()
             self._json = None
 
-    def _write_json(self, record: dict[str, Any]) -> None:
+    def _write_json(self, stamp: datetime, role: Role, charge_point: str, **fields: Any) -> None:
         if self._json is None:
             return
+        record = {
+            "time": stamp.isoformat(timespec="milliseconds"),
+            "side": role.value,
+            "charge_point": charge_point,
+            **fields,
+        }
         line = json.dumps(record, ensure_ascii=False)
         with self._lock:
             self._json.write(line + "\n")
