@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ocpptk.rpc.errors import InternalError
 from ocpptk.sim.dispatch import Payload
 
 __all__ = ["DataTransferHandler", "VendorRegistry"]
@@ -44,5 +45,8 @@ class VendorRegistry:
         handler = self._vendors[vendor_id.casefold()]
         if handler is None:
             return {"status": "Accepted"}
-        status, data = handler(request.get("messageId"), request.get("data"))
+        try:
+            status, data = handler(request.get("messageId"), request.get("data"))
+        except Exception as exc:  # the handler's own bug, not the peer's payload
+            raise InternalError(f"DataTransfer handler for {vendor_id!r} failed: {exc}") from exc
         return {"status": status} if data is None else {"status": status, "data": data}

@@ -83,6 +83,14 @@ class ChargePoint:
         self._reader = asyncio.get_running_loop().create_task(link.run())
 
     @property
+    def idle(self) -> bool:
+        """No follow-up CALL is pending and nothing waits in flight or in the queue."""
+        connection = self.link.connection if self.link else None
+        return not self._tasks and (
+            connection is None or (connection.in_flight is None and not connection.queued)
+        )
+
+    @property
     def connected(self) -> bool:
         return self.link is not None and not self.link.closed.is_set()
 

@@ -31,11 +31,18 @@ from ocpptk.rpc.events import (
 )
 from ocpptk.transport.log import FrameLog
 
-__all__ = ["Handler", "OcppLink", "ResultListener"]
+__all__ = [
+    "DEFAULT_PING_TIMEOUT",
+    "DEFAULT_RESPONSE_TIMEOUT",
+    "Handler",
+    "OcppLink",
+    "ResultListener",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_RESPONSE_TIMEOUT = 30.0
+DEFAULT_PING_TIMEOUT = 20.0  # a keepalive ping unanswered this long closes the link
 
 
 # Answers one of the peer's CALLs, (action, payload) -> the response payload, or raises
@@ -60,6 +67,7 @@ class OcppLink:
         handler: Handler | None = None,
         response_timeout: float = DEFAULT_RESPONSE_TIMEOUT,
         ping_interval: float = 0,
+        ping_timeout: float = DEFAULT_PING_TIMEOUT,
     ) -> None:
         self.websocket = websocket
         self.connection = connection
@@ -67,6 +75,7 @@ class OcppLink:
         self.log = log
         self.handler = handler
         self.response_timeout = response_timeout
+        self.ping_timeout = ping_timeout
         self.result_listeners: list[ResultListener] = []
         self.event_listeners: list[Callable[[Event], None]] = []
         self.closed_callbacks: list[Callable[[], None]] = []
@@ -104,7 +113,11 @@ class OcppLink:
         Raises the peer's CALLERROR as its OcppError class, CallTimeout, LinkClosed, or
         LocalValidationError (nothing was sent) when ``payload`` fails its schema.
         """
-        unique_id = self.connection.send_call(action, payload, validate=validate)
+        try:
+            unique_id = self.connection.send_call(action, payload, validate=validate)
+        except LocalValidationError:
+            self._pump()  # the problem is logged now, not with the next frame
+            raise
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[unique_id] = future
         if timeout is not None:
@@ -161,10 +174,11 @@ class OcppLink:
 
     def _pump(self) -> None:
         """Act on the connection's events, then make sure its frames get written."""
-        for event in self.connection.events_received():
-            self._dispatch(event)
-            for listener in self.event_listeners:
-                listener(event)
+        while events := self.connection.events_received():
+            for event in events:
+                self._dispatch(event)
+                for listener in self.event_listeners:
+                    listener(event)
         if self._writer is None and not self.connection.closed:
             self._writer = asyncio.get_running_loop().create_task(self._write())
 
@@ -284,7 +298,7 @@ class OcppLink:
         while not self.closed.is_set():
             await asyncio.sleep(self._ping_interval)
             try:
-                await self.ping(timeout=max(self._ping_interval, 10.0))
+                await self.ping(timeout=self.ping_timeout)
             except (TimeoutError, ConnectionClosed):
                 if self.log:
                     self.log.note(self.role, self.charge_point_id, "no pong: closing the link")

@@ -3,8 +3,8 @@
 OCPP-J 1.6 section 3: the charge point connects to ``<central system URL>/<charge point id>``
 offering the subprotocol of its version (``ocpp1.6``); the central system learns the charge
 point's identity from the path. Security profiles (OCPP 1.6 security whitepaper): 1 = HTTP Basic
-auth (user = charge point id, password = AuthorizationKey), 2 = TLS with a server certificate,
-3 = TLS with client certificates too.
+auth (user = charge point id, password = AuthorizationKey), 2 = the same over TLS with a server
+certificate, 3 = TLS with client certificates.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from websockets.http11 import Request, Response
 from ocpptk.rpc.connection import Connection
 from ocpptk.rpc.validation import ValidationMode, Validators
 from ocpptk.spec.catalog import Role, Version
-from ocpptk.transport.link import DEFAULT_RESPONSE_TIMEOUT, OcppLink
+from ocpptk.transport.link import DEFAULT_PING_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, OcppLink
 from ocpptk.transport.log import FrameLog
 
 __all__ = [
@@ -54,6 +54,7 @@ class LinkOptions:
     outgoing: ValidationMode = ValidationMode.STRICT
     response_timeout: float = DEFAULT_RESPONSE_TIMEOUT
     ping_interval: float = 0
+    ping_timeout: float = DEFAULT_PING_TIMEOUT
     id_generator: Callable[[], str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -215,8 +216,8 @@ class WebSocketServer:
         route = urlsplit(path).path
         if not route.startswith(self.endpoint):
             return None
-        identity = unquote(route[len(self.endpoint) :])
-        return identity if identity and "/" not in identity else None
+        raw = route[len(self.endpoint) :]  # "/" inside an id travels as %2F
+        return unquote(raw) if raw and "/" not in raw else None
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         if self._charge_point_id(request.path) is None:
@@ -236,13 +237,15 @@ class WebSocketServer:
                 f"no acceptable OCPP subprotocol: offered {', '.join(offered) or 'none'}, "
                 f"accepted {', '.join(accepted)}\n",
             )
-        if self.basic_auth is not None and not self._authorized(request.headers):
+        charge_point_id = self._charge_point_id(request.path)
+        if self.basic_auth is not None and not self._authorized(request.headers, charge_point_id):
             response = connection.respond(HTTPStatus.UNAUTHORIZED, "bad or missing credentials\n")
             response.headers["WWW-Authenticate"] = 'Basic realm="OCPP", charset="UTF-8"'
             return response
         return None
 
-    def _authorized(self, headers: Headers) -> bool:
+    def _authorized(self, headers: Headers, charge_point_id: str | None) -> bool:
+        """Security profile 1: the user is the charge point's own id, the password its key."""
         value = headers.get("Authorization", "")
         scheme, _, token = value.partition(" ")
         if scheme.lower() != "basic":
@@ -250,6 +253,8 @@ class WebSocketServer:
         try:
             user, _, password = base64.b64decode(token, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
+            return False
+        if user != charge_point_id:  # one charge point's key must not open another's link
             return False
         if callable(self.basic_auth):
             return bool(self.basic_auth(user, password))
@@ -267,6 +272,7 @@ class WebSocketServer:
             log=self.options.log,
             response_timeout=self.options.response_timeout,
             ping_interval=self.options.ping_interval,
+            ping_timeout=self.options.ping_timeout,
         )
         previous = self.links.get(charge_point_id)
         if previous is not None:  # the same charge point again: the new link replaces the old

@@ -36,7 +36,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "chargePointSerialNumber": "SN-42",
         "firmwareVersion": "1.2.3",
     },
-    "DataTransfer": {"vendorId": "com.acme", "messageId": "Ping", "data": "{\"a\": 1}"},
+    "DataTransfer": {"vendorId": "com.acme", "messageId": "Ping", "data": '{"a": 1}'},
     "DiagnosticsStatusNotification": {"status": "Uploaded"},
     "FirmwareStatusNotification": {"status": "Installed"},
     "Heartbeat": {},
@@ -45,12 +45,20 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "transactionId": 1,
         "meterValue": [{"timestamp": T, "sampledValue": [{"value": "1500", "unit": "Wh"}]}],
     },
-    "StartTransaction": {"connectorId": 1, "idTag": "TAG0001", "meterStart": 1000,
-                         "timestamp": T},
-    "StatusNotification": {"connectorId": 1, "errorCode": "NoError", "status": "Charging",
-                           "timestamp": T},
-    "StopTransaction": {"transactionId": 1, "idTag": "TAG0001", "meterStop": 2500,
-                        "timestamp": T, "reason": "Local"},
+    "StartTransaction": {"connectorId": 1, "idTag": "TAG0001", "meterStart": 1000, "timestamp": T},
+    "StatusNotification": {
+        "connectorId": 1,
+        "errorCode": "NoError",
+        "status": "Charging",
+        "timestamp": T,
+    },
+    "StopTransaction": {
+        "transactionId": 1,
+        "idTag": "TAG0001",
+        "meterStop": 2500,
+        "timestamp": T,
+        "reason": "Local",
+    },
 }
 
 # What a console would take as the static example of CS -> CP requests (required fields only).
@@ -67,17 +75,25 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "GetLocalListVersion": {},
     "RemoteStartTransaction": {"idTag": "TAG0001"},
     "RemoteStopTransaction": {"transactionId": 99},
-    "ReserveNow": {"connectorId": 1, "expiryDate": "2026-01-01T00:00:00Z", "idTag": "TAG0001",
-                   "reservationId": 1},
+    "ReserveNow": {
+        "connectorId": 1,
+        "expiryDate": "2026-01-01T00:00:00Z",
+        "idTag": "TAG0001",
+        "reservationId": 1,
+    },
     "Reset": {"type": "Soft"},
     "SendLocalList": {"listVersion": 1, "updateType": "Full"},
     "SetChargingProfile": {
         "connectorId": 1,
         "csChargingProfiles": {
-            "chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxProfile",
+            "chargingProfileId": 1,
+            "stackLevel": 0,
+            "chargingProfilePurpose": "TxProfile",
             "chargingProfileKind": "Relative",
-            "chargingSchedule": {"chargingRateUnit": "A",
-                                 "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}]},
+            "chargingSchedule": {
+                "chargingRateUnit": "A",
+                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}],
+            },
         },
     },
     "TriggerMessage": {"requestedMessage": "Heartbeat"},
@@ -96,10 +112,18 @@ def cs(clock: FakeClock) -> CentralSystemSim:
     return CentralSystemSim(now=clock)
 
 
-def start(cs: CentralSystemSim, cp_id: str = "CP1", connector: int = 1,
-          id_tag: str = "TAG0001", meter: int = 1000) -> int:
-    reply = cs.handle_call(cp_id, "StartTransaction", {
-        "connectorId": connector, "idTag": id_tag, "meterStart": meter, "timestamp": T})
+def start(
+    cs: CentralSystemSim,
+    cp_id: str = "CP1",
+    connector: int = 1,
+    id_tag: str = "TAG0001",
+    meter: int = 1000,
+) -> int:
+    reply = cs.handle_call(
+        cp_id,
+        "StartTransaction",
+        {"connectorId": connector, "idTag": id_tag, "meterStart": meter, "timestamp": T},
+    )
     assert_valid_response("StartTransaction", reply)
     transaction_id: int = reply["transactionId"]
     return transaction_id
@@ -154,7 +178,11 @@ def test_boot_notification_accepts_with_time_and_interval(clock: FakeClock) -> N
     boot = cs.charge_points["CP1"].boot
     assert boot is not None
     assert (boot.vendor, boot.model, boot.serial_number, boot.firmware_version) == (
-        "ACME", "Wallbox 7", "SN-42", "1.2.3")
+        "ACME",
+        "Wallbox 7",
+        "SN-42",
+        "1.2.3",
+    )
     assert cs.charge_points["CP1"].registration_status == "Accepted"
 
 
@@ -177,10 +205,12 @@ def test_heartbeat_answers_the_current_time_and_records_it(
 
 def test_authorize_follows_the_id_tag_policy(cs: CentralSystemSim) -> None:
     assert cs.handle_call("CP1", "Authorize", {"idTag": "ANY"}) == {
-        "idTagInfo": {"status": "Accepted"}}
+        "idTagInfo": {"status": "Accepted"}
+    }
     cs.set_id_tag_status("BAD", "Blocked")
     assert cs.handle_call("CP1", "Authorize", {"idTag": "bad"}) == {
-        "idTagInfo": {"status": "Blocked"}}
+        "idTagInfo": {"status": "Blocked"}
+    }
     with pytest.raises(ValueError):
         cs.set_id_tag_status("X", "Maybe")
 
@@ -196,8 +226,11 @@ def test_transaction_ids_start_at_1_and_are_unique_across_charge_points(
 
 def test_start_transaction_gives_an_id_even_to_a_refused_tag(cs: CentralSystemSim) -> None:
     cs.set_id_tag_status("STOLEN", "Invalid")
-    reply = cs.handle_call("CP1", "StartTransaction", {
-        "connectorId": 1, "idTag": "STOLEN", "meterStart": 0, "timestamp": T})
+    reply = cs.handle_call(
+        "CP1",
+        "StartTransaction",
+        {"connectorId": 1, "idTag": "STOLEN", "meterStart": 0, "timestamp": T},
+    )
     assert reply == {"idTagInfo": {"status": "Invalid"}, "transactionId": 1}
 
 
@@ -210,13 +243,27 @@ def test_start_transaction_records_the_transaction(cs: CentralSystemSim) -> None
 
 def test_meter_values_update_the_transaction_and_connector(cs: CentralSystemSim) -> None:
     tid = start(cs, meter=1000)
-    reply = cs.handle_call("CP1", "MeterValues", {
-        "connectorId": 1, "transactionId": tid,
-        "meterValue": [{"timestamp": T, "sampledValue": [
-            {"value": "230", "measurand": "Voltage", "unit": "V"},
-            {"value": "1.75", "measurand": "Energy.Active.Import.Register", "unit": "kWh"},
-        ]}],
-    })
+    reply = cs.handle_call(
+        "CP1",
+        "MeterValues",
+        {
+            "connectorId": 1,
+            "transactionId": tid,
+            "meterValue": [
+                {
+                    "timestamp": T,
+                    "sampledValue": [
+                        {"value": "230", "measurand": "Voltage", "unit": "V"},
+                        {
+                            "value": "1.75",
+                            "measurand": "Energy.Active.Import.Register",
+                            "unit": "kWh",
+                        },
+                    ],
+                }
+            ],
+        },
+    )
     assert reply == {}
     state = cs.charge_points["CP1"]
     tx = state.open_transactions[tid]
@@ -228,9 +275,17 @@ def test_meter_values_update_the_transaction_and_connector(cs: CentralSystemSim)
 
 def test_stop_transaction_closes_it_and_answers_id_tag_info(cs: CentralSystemSim) -> None:
     tid = start(cs, meter=1000)
-    reply = cs.handle_call("CP1", "StopTransaction", {
-        "transactionId": tid, "idTag": "TAG0001", "meterStop": 4000, "timestamp": T,
-        "reason": "Remote"})
+    reply = cs.handle_call(
+        "CP1",
+        "StopTransaction",
+        {
+            "transactionId": tid,
+            "idTag": "TAG0001",
+            "meterStop": 4000,
+            "timestamp": T,
+            "reason": "Remote",
+        },
+    )
     assert reply == {"idTagInfo": {"status": "Accepted"}}
     state = cs.charge_points["CP1"]
     assert state.open_transactions == {}
@@ -241,26 +296,41 @@ def test_stop_transaction_closes_it_and_answers_id_tag_info(cs: CentralSystemSim
 
 def test_stop_transaction_without_id_tag_has_no_id_tag_info(cs: CentralSystemSim) -> None:
     tid = start(cs)
-    reply = cs.handle_call("CP1", "StopTransaction", {
-        "transactionId": tid, "meterStop": 1000, "timestamp": T})
+    reply = cs.handle_call(
+        "CP1", "StopTransaction", {"transactionId": tid, "meterStop": 1000, "timestamp": T}
+    )
     assert reply == {}
     assert_valid_response("StopTransaction", reply)
 
 
 def test_stop_of_an_unknown_transaction_is_still_answered(cs: CentralSystemSim) -> None:
-    reply = cs.handle_call("CP1", "StopTransaction", {
-        "transactionId": 42, "idTag": "X", "meterStop": 1, "timestamp": T})
+    reply = cs.handle_call(
+        "CP1",
+        "StopTransaction",
+        {"transactionId": 42, "idTag": "X", "meterStop": 1, "timestamp": T},
+    )
     assert reply == {"idTagInfo": {"status": "Accepted"}}
     assert cs.charge_points["CP1"].closed_transactions == []
 
 
 def test_status_notification_records_the_connector(cs: CentralSystemSim) -> None:
-    cs.handle_call("CP1", "StatusNotification", {
-        "connectorId": 2, "errorCode": "GroundFailure", "status": "Faulted", "info": "leak",
-        "timestamp": T})
+    cs.handle_call(
+        "CP1",
+        "StatusNotification",
+        {
+            "connectorId": 2,
+            "errorCode": "GroundFailure",
+            "status": "Faulted",
+            "info": "leak",
+            "timestamp": T,
+        },
+    )
     connector = cs.charge_points["CP1"].connectors[2]
     assert (connector.status, connector.error_code, connector.info) == (
-        "Faulted", "GroundFailure", "leak")
+        "Faulted",
+        "GroundFailure",
+        "leak",
+    )
     assert connector.timestamp is not None and stamp(connector.timestamp) == T
 
 
@@ -296,17 +366,31 @@ def test_connected_and_disconnected_are_tracked(cs: CentralSystemSim, clock: Fak
 
 
 def test_on_result_records_configuration(cs: CentralSystemSim) -> None:
-    cs.on_result("CP1", "GetConfiguration", {"key": ["HeartbeatInterval", "Nope"]}, {
-        "configurationKey": [{"key": "HeartbeatInterval", "readonly": False, "value": "300"}],
-        "unknownKey": ["Nope"],
-    })
-    cs.on_result("CP1", "ChangeConfiguration", {"key": "HeartbeatInterval", "value": "60"},
-                 {"status": "Accepted"})
-    cs.on_result("CP1", "ChangeConfiguration", {"key": "MeterValueSampleInterval",
-                                                "value": "abc"}, {"status": "Rejected"})
+    cs.on_result(
+        "CP1",
+        "GetConfiguration",
+        {"key": ["HeartbeatInterval", "Nope"]},
+        {
+            "configurationKey": [{"key": "HeartbeatInterval", "readonly": False, "value": "300"}],
+            "unknownKey": ["Nope"],
+        },
+    )
+    cs.on_result(
+        "CP1",
+        "ChangeConfiguration",
+        {"key": "HeartbeatInterval", "value": "60"},
+        {"status": "Accepted"},
+    )
+    cs.on_result(
+        "CP1",
+        "ChangeConfiguration",
+        {"key": "MeterValueSampleInterval", "value": "abc"},
+        {"status": "Rejected"},
+    )
     state = cs.charge_points["CP1"]
     assert state.configuration == {
-        "HeartbeatInterval": {"key": "HeartbeatInterval", "readonly": False, "value": "60"}}
+        "HeartbeatInterval": {"key": "HeartbeatInterval", "readonly": False, "value": "60"}
+    }
     assert state.unknown_keys == ["Nope"]
     assert state.results["ChangeConfiguration"][1] == {"status": "Rejected"}
 
@@ -314,10 +398,15 @@ def test_on_result_records_configuration(cs: CentralSystemSim) -> None:
 def test_on_result_tracks_local_list_and_reservations(cs: CentralSystemSim) -> None:
     cs.on_result("CP1", "GetLocalListVersion", {}, {"listVersion": 3})
     assert cs.charge_points["CP1"].local_list_version == 3
-    cs.on_result("CP1", "SendLocalList", {"listVersion": 4, "updateType": "Full"},
-                 {"status": "Accepted"})
-    cs.on_result("CP1", "SendLocalList", {"listVersion": 9, "updateType": "Differential"},
-                 {"status": "VersionMismatch"})
+    cs.on_result(
+        "CP1", "SendLocalList", {"listVersion": 4, "updateType": "Full"}, {"status": "Accepted"}
+    )
+    cs.on_result(
+        "CP1",
+        "SendLocalList",
+        {"listVersion": 9, "updateType": "Differential"},
+        {"status": "VersionMismatch"},
+    )
     assert cs.charge_points["CP1"].local_list_version == 4
     reserve = {"connectorId": 1, "expiryDate": T, "idTag": "A", "reservationId": 5}
     cs.on_result("CP1", "ReserveNow", reserve, {"status": "Accepted"})
@@ -370,14 +459,20 @@ def test_connector_defaults_follow_the_charge_point(cs: CentralSystemSim) -> Non
     assert cs.default_request("CP1", "GetCompositeSchedule") == {"connectorId": 2}
     assert cs.default_request("CP1", "UnlockConnector") == {"connectorId": 2}
     for connector, status in ((1, "Charging"), (2, "Charging"), (3, "Available")):
-        cs.handle_call("CP1", "StatusNotification", {
-            "connectorId": connector, "errorCode": "NoError", "status": status})
+        cs.handle_call(
+            "CP1",
+            "StatusNotification",
+            {"connectorId": connector, "errorCode": "NoError", "status": status},
+        )
     assert cs.default_request("CP1", "RemoteStartTransaction") == {"connectorId": 3}
 
 
 def test_reserve_now_defaults_expire_in_an_hour(cs: CentralSystemSim) -> None:
     assert cs.default_request("CP1", "ReserveNow") == {
-        "connectorId": 1, "expiryDate": "2026-11-21T15:54:54Z", "reservationId": 1}
+        "connectorId": 1,
+        "expiryDate": "2026-11-21T15:54:54Z",
+        "reservationId": 1,
+    }
 
 
 def test_set_charging_profile_default_matches_the_transaction(cs: CentralSystemSim) -> None:
@@ -429,3 +524,16 @@ def test_describe_and_summary_show_the_state(cs: CentralSystemSim) -> None:
     assert cs.summary().startswith("CP1: connected, Accepted, ACME Wallbox 7, 1 connectors, 1 open")
     with pytest.raises(KeyError):
         cs.describe("nobody")
+
+
+def test_a_crashing_vendor_handler_is_our_internal_error_not_the_peers_fault() -> None:
+    from ocpptk.rpc.errors import InternalError
+
+    cs = CentralSystemSim()
+
+    def broken(message_id: str | None, data: str | None) -> tuple[str, str | None]:
+        raise RuntimeError("vendor code bug")
+
+    cs.register_vendor("com.acme", broken)
+    with pytest.raises(InternalError, match="vendor code bug"):
+        cs.handle_call("CP1", "DataTransfer", {"vendorId": "com.acme", "data": "x"})

@@ -35,8 +35,13 @@ LATER = "2026-11-21T16:00:00Z"  # after START
 EARLIER = "2026-11-21T12:00:00Z"  # before START
 
 
-def profile(purpose: str = "TxDefaultProfile", profile_id: int = 1, stack_level: int = 0,
-            limit: float = 16.0, **extra: Any) -> dict[str, Any]:
+def profile(
+    purpose: str = "TxDefaultProfile",
+    profile_id: int = 1,
+    stack_level: int = 0,
+    limit: float = 16.0,
+    **extra: Any,
+) -> dict[str, Any]:
     return {
         "chargingProfileId": profile_id,
         "stackLevel": stack_level,
@@ -44,8 +49,10 @@ def profile(purpose: str = "TxDefaultProfile", profile_id: int = 1, stack_level:
         "chargingProfileKind": "Relative",
         "chargingSchedule": {
             "chargingRateUnit": "A",
-            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": limit},
-                                       {"startPeriod": 7200, "limit": 8.0}],
+            "chargingSchedulePeriod": [
+                {"startPeriod": 0, "limit": limit},
+                {"startPeriod": 7200, "limit": 8.0},
+            ],
         },
         **extra,
     }
@@ -65,11 +72,13 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "GetLocalListVersion": {},
     "RemoteStartTransaction": {"idTag": "TAG0001", "connectorId": 1},
     "RemoteStopTransaction": {"transactionId": 1},
-    "ReserveNow": {"connectorId": 1, "expiryDate": LATER, "idTag": "TAG0001",
-                   "reservationId": 1},
+    "ReserveNow": {"connectorId": 1, "expiryDate": LATER, "idTag": "TAG0001", "reservationId": 1},
     "Reset": {"type": "Hard"},
-    "SendLocalList": {"listVersion": 1, "updateType": "Full", "localAuthorizationList": [
-        {"idTag": "TAG0001", "idTagInfo": {"status": "Accepted"}}]},
+    "SendLocalList": {
+        "listVersion": 1,
+        "updateType": "Full",
+        "localAuthorizationList": [{"idTag": "TAG0001", "idTagInfo": {"status": "Accepted"}}],
+    },
     "SetChargingProfile": {"connectorId": 0, "csChargingProfiles": profile()},
     "TriggerMessage": {"requestedMessage": "StatusNotification"},
     "UnlockConnector": {"connectorId": 1},
@@ -111,14 +120,22 @@ def statuses(calls: list[tuple[str, dict[str, Any]]]) -> list[tuple[int, str]]:
     return [(p["connectorId"], p["status"]) for a, p in calls if a == "StatusNotification"]
 
 
-def start_transaction(cp: ChargePointSim, transaction_id: int, connector: int = 1,
-                      id_tag: str = "TAG0001", accepted: str = "Accepted") -> None:
+def start_transaction(
+    cp: ChargePointSim,
+    transaction_id: int,
+    connector: int = 1,
+    id_tag: str = "TAG0001",
+    accepted: str = "Accepted",
+) -> None:
     """RemoteStart, then the CS's answer to the StartTransaction it causes."""
-    assert status(cp, "RemoteStartTransaction",
-                  {"idTag": id_tag, "connectorId": connector}) == "Accepted"
+    assert (
+        status(cp, "RemoteStartTransaction", {"idTag": id_tag, "connectorId": connector})
+        == "Accepted"
+    )
     [(action, request)] = [c for c in drain(cp) if c[0] == "StartTransaction"]
-    cp.on_result(action, request,
-                 {"transactionId": transaction_id, "idTagInfo": {"status": accepted}})
+    cp.on_result(
+        action, request, {"transactionId": transaction_id, "idTagInfo": {"status": accepted}}
+    )
 
 
 def stop_answered(cp: ChargePointSim) -> list[tuple[str, dict[str, Any]]]:
@@ -167,13 +184,24 @@ def test_only_1_6_is_simulated() -> None:
 
 def test_get_configuration_lists_the_core_keys(cp: ChargePointSim) -> None:
     keys = {k["key"]: k for k in call(cp, "GetConfiguration", {})["configurationKey"]}
-    for name in ("HeartbeatInterval", "MeterValueSampleInterval", "NumberOfConnectors",
-                 "ConnectionTimeOut", "AuthorizeRemoteTxRequests", "LocalAuthorizeOffline",
-                 "MeterValuesSampledData", "SupportedFeatureProfiles", "LocalAuthListEnabled",
-                 "ChargeProfileMaxStackLevel"):
+    for name in (
+        "HeartbeatInterval",
+        "MeterValueSampleInterval",
+        "NumberOfConnectors",
+        "ConnectionTimeOut",
+        "AuthorizeRemoteTxRequests",
+        "LocalAuthorizeOffline",
+        "MeterValuesSampledData",
+        "SupportedFeatureProfiles",
+        "LocalAuthListEnabled",
+        "ChargeProfileMaxStackLevel",
+    ):
         assert name in keys, name
-    assert keys["NumberOfConnectors"] == {"key": "NumberOfConnectors", "readonly": True,
-                                          "value": "2"}
+    assert keys["NumberOfConnectors"] == {
+        "key": "NumberOfConnectors",
+        "readonly": True,
+        "value": "2",
+    }
     assert keys["HeartbeatInterval"]["readonly"] is False
 
 
@@ -187,28 +215,43 @@ def test_get_configuration_reports_unknown_keys(cp: ChargePointSim) -> None:
 
 def test_change_configuration(cp: ChargePointSim) -> None:
     assert status(cp, "ChangeConfiguration", {"key": "HeartbeatInterval", "value": "60"}) == (
-        "Accepted")
+        "Accepted"
+    )
     assert cp.heartbeat_interval == 60
     assert status(cp, "ChangeConfiguration", {"key": "NumberOfConnectors", "value": "4"}) == (
-        "Rejected")
+        "Rejected"
+    )
     assert cp.configuration["NumberOfConnectors"] == "2"
-    assert status(cp, "ChangeConfiguration", {"key": "NoSuchKey", "value": "1"}) == (
-        "NotSupported")
+    assert status(cp, "ChangeConfiguration", {"key": "NoSuchKey", "value": "1"}) == ("NotSupported")
     assert status(cp, "ChangeConfiguration", {"key": "HeartbeatInterval", "value": "soon"}) == (
-        "Rejected")
-    assert status(cp, "ChangeConfiguration",
-                  {"key": "LocalAuthorizeOffline", "value": "FALSE"}) == "Accepted"
+        "Rejected"
+    )
+    assert (
+        status(cp, "ChangeConfiguration", {"key": "LocalAuthorizeOffline", "value": "FALSE"})
+        == "Accepted"
+    )
     assert cp.configuration["LocalAuthorizeOffline"] == "false"
-    assert status(cp, "ChangeConfiguration",
-                  {"key": "MeterValuesSampledData", "value": "Voltage,Bogus"}) == "Rejected"
-    assert status(cp, "ChangeConfiguration", {
-        "key": "MeterValuesSampledData", "value": "Voltage, Current.Import"}) == "Accepted"
+    assert (
+        status(
+            cp, "ChangeConfiguration", {"key": "MeterValuesSampledData", "value": "Voltage,Bogus"}
+        )
+        == "Rejected"
+    )
+    assert (
+        status(
+            cp,
+            "ChangeConfiguration",
+            {"key": "MeterValuesSampledData", "value": "Voltage, Current.Import"},
+        )
+        == "Accepted"
+    )
     assert cp.configuration["MeterValuesSampledData"] == "Voltage,Current.Import"
 
 
 def test_config_overrides_in_the_constructor(clock: FakeClock) -> None:
-    cp = ChargePointSim("CP1", now=clock, config={"SupportedFeatureProfiles": "Core",
-                                                  "VendorKey": "x"})
+    cp = ChargePointSim(
+        "CP1", now=clock, config={"SupportedFeatureProfiles": "Core", "VendorKey": "x"}
+    )
     assert cp.configuration["SupportedFeatureProfiles"] == "Core"
     assert not cp.supports("Reservation")
     assert status(cp, "ChangeConfiguration", {"key": "VendorKey", "value": "y"}) == "Accepted"
@@ -219,15 +262,26 @@ def test_config_overrides_in_the_constructor(clock: FakeClock) -> None:
 
 def test_local_list_versions(cp: ChargePointSim) -> None:
     assert call(cp, "GetLocalListVersion", {}) == {"listVersion": 0}
-    full = {"listVersion": 1, "updateType": "Full", "localAuthorizationList": [
-        {"idTag": "A", "idTagInfo": {"status": "Accepted"}},
-        {"idTag": "B", "idTagInfo": {"status": "Blocked"}}]}
+    full = {
+        "listVersion": 1,
+        "updateType": "Full",
+        "localAuthorizationList": [
+            {"idTag": "A", "idTagInfo": {"status": "Accepted"}},
+            {"idTag": "B", "idTagInfo": {"status": "Blocked"}},
+        ],
+    }
     assert status(cp, "SendLocalList", full) == "Accepted"
     assert call(cp, "GetLocalListVersion", {}) == {"listVersion": 1}
     same = {"listVersion": 1, "updateType": "Differential", "localAuthorizationList": []}
     assert status(cp, "SendLocalList", same) == "VersionMismatch"
-    diff = {"listVersion": 2, "updateType": "Differential", "localAuthorizationList": [
-        {"idTag": "b"}, {"idTag": "C", "idTagInfo": {"status": "Accepted"}}]}
+    diff = {
+        "listVersion": 2,
+        "updateType": "Differential",
+        "localAuthorizationList": [
+            {"idTag": "b"},
+            {"idTag": "C", "idTagInfo": {"status": "Accepted"}},
+        ],
+    }
     assert status(cp, "SendLocalList", diff) == "Accepted"
     assert sorted(cp.local_list) == ["a", "c"]
     assert call(cp, "GetLocalListVersion", {}) == {"listVersion": 2}
@@ -238,8 +292,14 @@ def test_local_list_versions(cp: ChargePointSim) -> None:
 def test_local_list_too_long_fails(clock: FakeClock) -> None:
     cp = ChargePointSim("CP1", now=clock, config={"SendLocalListMaxLength": "1"})
     entries = [{"idTag": t, "idTagInfo": {"status": "Accepted"}} for t in ("A", "B")]
-    assert status(cp, "SendLocalList", {"listVersion": 1, "updateType": "Full",
-                                        "localAuthorizationList": entries}) == "Failed"
+    assert (
+        status(
+            cp,
+            "SendLocalList",
+            {"listVersion": 1, "updateType": "Full", "localAuthorizationList": entries},
+        )
+        == "Failed"
+    )
     assert cp.local_list == {}
 
 
@@ -271,7 +331,8 @@ def test_reserve_now_refusals(cp: ChargePointSim) -> None:
     assert status(cp, "ReserveNow", {**request, "connectorId": 9}) == "Rejected"
     assert status(cp, "ReserveNow", {**request, "expiryDate": EARLIER}) == "Rejected"
     assert status(cp, "ChangeAvailability", {"connectorId": 2, "type": "Inoperative"}) == (
-        "Accepted")
+        "Accepted"
+    )
     assert status(cp, "ReserveNow", {**request, "connectorId": 2}) == "Unavailable"
     cp.connectors[1].fire(ConnectorEvent.FAULT)
     assert status(cp, "ReserveNow", request) == "Faulted"
@@ -301,7 +362,8 @@ def test_remote_start_uses_the_reservation_of_its_tag(cp: ChargePointSim) -> Non
     assert status(cp, "ReserveNow", reserve) == "Accepted"
     drain(cp)
     assert status(cp, "RemoteStartTransaction", {"idTag": "SOMEONE", "connectorId": 2}) == (
-        "Rejected")
+        "Rejected"
+    )
     assert status(cp, "RemoteStartTransaction", {"idTag": "tag0001"}) == "Accepted"
     [(action, request)] = drain(cp)
     assert action == "StartTransaction"
@@ -314,15 +376,18 @@ def test_remote_start_uses_the_reservation_of_its_tag(cp: ChargePointSim) -> Non
 
 def test_remote_start_queues_a_start_transaction(cp: ChargePointSim) -> None:
     cp.connectors[2].meter_wh = 5000
-    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 2}) == (
-        "Accepted")
-    assert drain(cp) == [("StartTransaction", {
-        "connectorId": 2, "idTag": "ABC", "meterStart": 5000, "timestamp": stamp(START)})]
+    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 2}) == ("Accepted")
+    assert drain(cp) == [
+        (
+            "StartTransaction",
+            {"connectorId": 2, "idTag": "ABC", "meterStart": 5000, "timestamp": stamp(START)},
+        )
+    ]
     assert cp.outbox() == []  # drained
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 2}) == (
-        "Rejected")  # pending on that connector
-    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 5}) == (
-        "Rejected")
+        "Rejected"
+    )  # pending on that connector
+    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 5}) == ("Rejected")
 
 
 def test_start_result_sets_the_id_and_reports_charging(cp: ChargePointSim) -> None:
@@ -341,9 +406,16 @@ def test_remote_stop(cp: ChargePointSim, clock: FakeClock) -> None:
     clock.advance(minutes=30)
     assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Accepted"
     [(action, request)] = drain(cp)
-    assert (action, request) == ("StopTransaction", {
-        "transactionId": 7, "idTag": "TAG0001", "meterStop": 3210,
-        "timestamp": "2026-11-21T15:24:54Z", "reason": "Remote"})
+    assert (action, request) == (
+        "StopTransaction",
+        {
+            "transactionId": 7,
+            "idTag": "TAG0001",
+            "meterStop": 3210,
+            "timestamp": "2026-11-21T15:24:54Z",
+            "reason": "Remote",
+        },
+    )
     assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Accepted"
     assert drain(cp) == []  # not stopped twice
     cp.on_result(action, request, {})
@@ -365,21 +437,20 @@ def test_a_refused_id_tag_is_stopped(cp: ChargePointSim) -> None:
 def test_manual_start_transaction_is_learnt_from_its_result(cp: ChargePointSim) -> None:
     request = cp.default_request("StartTransaction")
     assert cp.connectors[1].transaction is None  # building changes nothing
-    cp.on_result("StartTransaction", request,
-                 {"transactionId": 11, "idTagInfo": {"status": "Accepted"}})
+    cp.on_result(
+        "StartTransaction", request, {"transactionId": 11, "idTagInfo": {"status": "Accepted"}}
+    )
     assert cp.default_request("StopTransaction")["transactionId"] == 11
     meter = cp.default_request("MeterValues")
     assert (meter["connectorId"], meter["transactionId"]) == (1, 11)
 
 
 def test_a_failed_start_transaction_frees_the_connector(cp: ChargePointSim) -> None:
-    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == (
-        "Accepted")
+    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == ("Accepted")
     [(action, request)] = drain(cp)
     cp.on_error(action, request, None)
     assert cp.connectors[1].transaction is None
-    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == (
-        "Accepted")
+    assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == ("Accepted")
 
 
 def test_remote_start_without_connector_takes_a_free_one(cp: ChargePointSim) -> None:
@@ -406,7 +477,10 @@ def test_unlock_connector_stops_its_transaction(cp: ChargePointSim) -> None:
     assert status(cp, "UnlockConnector", {"connectorId": 1}) == "Unlocked"
     [(action, request)] = drain(cp)
     assert (action, request["transactionId"], request["reason"]) == (
-        "StopTransaction", 4, "UnlockCommand")
+        "StopTransaction",
+        4,
+        "UnlockCommand",
+    )
 
 
 # ------------------------------------------------------------------ availability, reset
@@ -414,22 +488,22 @@ def test_unlock_connector_stops_its_transaction(cp: ChargePointSim) -> None:
 
 def test_change_availability_of_all_connectors(cp: ChargePointSim) -> None:
     assert status(cp, "ChangeAvailability", {"connectorId": 0, "type": "Inoperative"}) == (
-        "Accepted")
+        "Accepted"
+    )
     assert [c.status for c in cp.connectors.values()] == [ConnectorStatus.UNAVAILABLE] * 2
     assert statuses(drain(cp)) == [(1, "Unavailable"), (2, "Unavailable")]
     assert status(cp, "RemoteStartTransaction", {"idTag": "A"}) == "Rejected"
-    assert status(cp, "ChangeAvailability", {"connectorId": 1, "type": "Operative"}) == (
-        "Accepted")
+    assert status(cp, "ChangeAvailability", {"connectorId": 1, "type": "Operative"}) == ("Accepted")
     assert cp.connectors[1].status is ConnectorStatus.AVAILABLE
-    assert status(cp, "ChangeAvailability", {"connectorId": 3, "type": "Operative"}) == (
-        "Rejected")
+    assert status(cp, "ChangeAvailability", {"connectorId": 3, "type": "Operative"}) == ("Rejected")
 
 
 def test_change_availability_waits_for_the_transaction(cp: ChargePointSim) -> None:
     start_transaction(cp, 5)
     drain(cp)
     assert status(cp, "ChangeAvailability", {"connectorId": 1, "type": "Inoperative"}) == (
-        "Scheduled")
+        "Scheduled"
+    )
     assert cp.connectors[1].status is ConnectorStatus.CHARGING
     assert status(cp, "RemoteStopTransaction", {"transactionId": 5}) == "Accepted"
     after = stop_answered(cp)
@@ -453,16 +527,23 @@ def test_trigger_heartbeat(cp: ChargePointSim) -> None:
 
 
 def test_trigger_status_notification_for_all_or_one_connector(cp: ChargePointSim) -> None:
-    assert status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification"}) == (
-        "Accepted")
+    assert status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification"}) == ("Accepted")
     assert statuses(drain(cp)) == [(1, "Available"), (2, "Available")]
-    assert status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification",
-                                         "connectorId": 2}) == "Accepted"
+    assert (
+        status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification", "connectorId": 2})
+        == "Accepted"
+    )
     [(_, payload)] = drain(cp)
-    assert payload == {"connectorId": 2, "errorCode": "NoError", "status": "Available",
-                       "timestamp": stamp(START)}
-    assert status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification",
-                                         "connectorId": 3}) == "Rejected"
+    assert payload == {
+        "connectorId": 2,
+        "errorCode": "NoError",
+        "status": "Available",
+        "timestamp": stamp(START),
+    }
+    assert (
+        status(cp, "TriggerMessage", {"requestedMessage": "StatusNotification", "connectorId": 3})
+        == "Rejected"
+    )
     assert drain(cp) == []
 
 
@@ -470,17 +551,24 @@ def test_trigger_meter_values_and_boot(cp: ChargePointSim) -> None:
     start_transaction(cp, 8, connector=2)
     drain(cp)
     cp.connectors[2].meter_wh = 1234
-    assert status(cp, "TriggerMessage", {"requestedMessage": "MeterValues",
-                                         "connectorId": 2}) == "Accepted"
+    assert (
+        status(cp, "TriggerMessage", {"requestedMessage": "MeterValues", "connectorId": 2})
+        == "Accepted"
+    )
     [(action, payload)] = drain(cp)
     assert action == "MeterValues"
     assert (payload["connectorId"], payload["transactionId"]) == (2, 8)
     [sampled] = payload["meterValue"][0]["sampledValue"]
-    assert sampled == {"value": "1234", "context": "Trigger",
-                       "measurand": "Energy.Active.Import.Register", "unit": "Wh"}
+    assert sampled == {
+        "value": "1234",
+        "context": "Trigger",
+        "measurand": "Energy.Active.Import.Register",
+        "unit": "Wh",
+    }
     assert status(cp, "TriggerMessage", {"requestedMessage": "BootNotification"}) == "Accepted"
-    assert drain(cp) == [("BootNotification", {"chargePointVendor": "ocpptk",
-                                               "chargePointModel": "Simulator"})]
+    assert drain(cp) == [
+        ("BootNotification", {"chargePointVendor": "ocpptk", "chargePointModel": "Simulator"})
+    ]
 
 
 def test_trigger_without_the_profile(clock: FakeClock) -> None:
@@ -494,9 +582,14 @@ def test_trigger_without_the_profile(clock: FakeClock) -> None:
 
 def test_charging_profiles_and_composite_schedule(cp: ChargePointSim) -> None:
     assert call(cp, "GetCompositeSchedule", {"connectorId": 1, "duration": 3600}) == {
-        "status": "Rejected"}
-    assert status(cp, "SetChargingProfile",
-                  {"connectorId": 0, "csChargingProfiles": profile(limit=32.0)}) == "Accepted"
+        "status": "Rejected"
+    }
+    assert (
+        status(
+            cp, "SetChargingProfile", {"connectorId": 0, "csChargingProfiles": profile(limit=32.0)}
+        )
+        == "Accepted"
+    )
     reply = call(cp, "GetCompositeSchedule", {"connectorId": 1, "duration": 3600})
     assert reply["status"] == "Accepted"
     assert reply["connectorId"] == 1
@@ -504,25 +597,39 @@ def test_charging_profiles_and_composite_schedule(cp: ChargePointSim) -> None:
     schedule = reply["chargingSchedule"]
     assert schedule["duration"] == 3600
     assert schedule["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": 32.0}]
-    assert call(cp, "GetCompositeSchedule", {"connectorId": 1, "duration": 3600,
-                                             "chargingRateUnit": "W"})["status"] == "Rejected"
+    assert (
+        call(
+            cp,
+            "GetCompositeSchedule",
+            {"connectorId": 1, "duration": 3600, "chargingRateUnit": "W"},
+        )["status"]
+        == "Rejected"
+    )
     # a connector's own TxDefaultProfile wins over connector 0's
-    assert status(cp, "SetChargingProfile", {"connectorId": 1, "csChargingProfiles": profile(
-        profile_id=2, limit=10.0)}) == "Accepted"
+    assert (
+        status(
+            cp,
+            "SetChargingProfile",
+            {"connectorId": 1, "csChargingProfiles": profile(profile_id=2, limit=10.0)},
+        )
+        == "Accepted"
+    )
     reply = call(cp, "GetCompositeSchedule", {"connectorId": 1, "duration": 86400})
     assert reply["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"] == 10.0
     assert len(reply["chargingSchedule"]["chargingSchedulePeriod"]) == 2
     assert status(cp, "ClearChargingProfile", {"id": 2}) == "Accepted"
     assert status(cp, "ClearChargingProfile", {"id": 2}) == "Unknown"
     assert status(cp, "ClearChargingProfile", {"chargingProfilePurpose": "TxDefaultProfile"}) == (
-        "Accepted")
+        "Accepted"
+    )
     assert len(cp.charging_profiles) == 0
 
 
 def test_set_charging_profile_refusals(cp: ChargePointSim) -> None:
     def set_(connector: int, body: dict[str, Any]) -> str:
-        return status(cp, "SetChargingProfile",
-                      {"connectorId": connector, "csChargingProfiles": body})
+        return status(
+            cp, "SetChargingProfile", {"connectorId": connector, "csChargingProfiles": body}
+        )
 
     assert set_(1, profile("TxProfile")) == "Rejected"  # no transaction
     assert set_(1, profile("ChargePointMaxProfile")) == "Rejected"  # only on connector 0
@@ -539,8 +646,12 @@ def test_set_charging_profile_refusals(cp: ChargePointSim) -> None:
 
 def test_tx_profiles_go_with_their_transaction(cp: ChargePointSim) -> None:
     start_transaction(cp, 6)
-    assert status(cp, "SetChargingProfile",
-                  {"connectorId": 1, "csChargingProfiles": profile("TxProfile")}) == "Accepted"
+    assert (
+        status(
+            cp, "SetChargingProfile", {"connectorId": 1, "csChargingProfiles": profile("TxProfile")}
+        )
+        == "Accepted"
+    )
     assert status(cp, "RemoteStopTransaction", {"transactionId": 6}) == "Accepted"
     stop_answered(cp)
     assert len(cp.charging_profiles) == 0
@@ -575,14 +686,22 @@ def test_data_transfer_and_cache_and_firmware(cp: ChargePointSim) -> None:
 
 def test_boot_result_sets_registration_and_heartbeat(cp: ChargePointSim) -> None:
     boot = cp.default_request("BootNotification")
-    cp.on_result("BootNotification", boot,
-                 {"status": "Pending", "currentTime": LATER, "interval": 30})
+    cp.on_result(
+        "BootNotification", boot, {"status": "Pending", "currentTime": LATER, "interval": 30}
+    )
     assert (cp.registration_status, cp.boot_retry_interval, cp.heartbeat_interval) == (
-        "Pending", 30, 300)
-    cp.on_result("BootNotification", boot,
-                 {"status": "Accepted", "currentTime": LATER, "interval": 120})
+        "Pending",
+        30,
+        300,
+    )
+    cp.on_result(
+        "BootNotification", boot, {"status": "Accepted", "currentTime": LATER, "interval": 120}
+    )
     assert (cp.registration_status, cp.boot_retry_interval, cp.heartbeat_interval) == (
-        "Accepted", None, 120)
+        "Accepted",
+        None,
+        120,
+    )
     assert cp.configuration["HeartbeatInterval"] == "120"
     assert cp.central_system_time is not None and stamp(cp.central_system_time) == LATER
 
@@ -607,20 +726,33 @@ def test_default_requests_are_complete_and_valid(
 def test_default_requests_follow_the_state(cp: ChargePointSim) -> None:
     assert cp.default_request("Heartbeat") == {}
     assert cp.default_request("BootNotification") == {
-        "chargePointVendor": "ocpptk", "chargePointModel": "Simulator"}
+        "chargePointVendor": "ocpptk",
+        "chargePointModel": "Simulator",
+    }
     assert cp.default_request("StatusNotification") == {
-        "connectorId": 1, "errorCode": "NoError", "status": "Available",
-        "timestamp": stamp(START)}
+        "connectorId": 1,
+        "errorCode": "NoError",
+        "status": "Available",
+        "timestamp": stamp(START),
+    }
     assert cp.default_request("StartTransaction") == {
-        "connectorId": 1, "idTag": "TAG0001", "meterStart": 0, "timestamp": stamp(START)}
+        "connectorId": 1,
+        "idTag": "TAG0001",
+        "meterStart": 0,
+        "timestamp": stamp(START),
+    }
     assert cp.default_request("StopTransaction")["transactionId"] == 0
     assert "transactionId" not in cp.default_request("MeterValues")
     start_transaction(cp, 21)
     cp.connectors[1].meter_wh = 900
     assert cp.default_request("StartTransaction")["connectorId"] == 2
     assert cp.default_request("StopTransaction") == {
-        "transactionId": 21, "idTag": "TAG0001", "meterStop": 900, "timestamp": stamp(START),
-        "reason": "Local"}
+        "transactionId": 21,
+        "idTag": "TAG0001",
+        "meterStop": 900,
+        "timestamp": stamp(START),
+        "reason": "Local",
+    }
     meter = cp.default_request("MeterValues")
     assert (meter["connectorId"], meter["transactionId"]) == (1, 21)
     assert meter["meterValue"][0]["sampledValue"][0]["value"] == "900"
@@ -628,11 +760,15 @@ def test_default_requests_follow_the_state(cp: ChargePointSim) -> None:
 
 
 def test_vendor_and_model_go_into_boot_notification(clock: FakeClock) -> None:
-    cp = ChargePointSim("CP9", now=clock, vendor="ACME", model="Box", serial_number="S1",
-                        firmware_version="2.0")
+    cp = ChargePointSim(
+        "CP9", now=clock, vendor="ACME", model="Box", serial_number="S1", firmware_version="2.0"
+    )
     assert cp.default_request("BootNotification") == {
-        "chargePointVendor": "ACME", "chargePointModel": "Box",
-        "chargePointSerialNumber": "S1", "firmwareVersion": "2.0"}
+        "chargePointVendor": "ACME",
+        "chargePointModel": "Box",
+        "chargePointSerialNumber": "S1",
+        "firmwareVersion": "2.0",
+    }
 
 
 def test_default_request_refuses_actions_a_cp_does_not_send(cp: ChargePointSim) -> None:
@@ -694,7 +830,9 @@ def test_charge_point_and_central_system_agree(clock: FakeClock) -> None:
     assert cp.registration_status == "Accepted"
     cs_sends("TriggerMessage", {"requestedMessage": "StatusNotification"})
     assert {n: c.status for n, c in cs.charge_points["CP7"].connectors.items()} == {
-        1: "Available", 2: "Available"}
+        1: "Available",
+        2: "Available",
+    }
 
     start = {"idTag": "TAG0001", **(cs.default_request("CP7", "RemoteStartTransaction") or {})}
     assert cs_sends("RemoteStartTransaction", start)["status"] == "Accepted"

@@ -9,8 +9,17 @@ import re
 import ocpptk.sim
 
 SIM_DIR = pathlib.Path(ocpptk.sim.__file__).parent
-FORBIDDEN = {"asyncio", "socket", "websockets", "time", "threading", "select", "ssl",
-             "ocpptk.transport", "ocpptk.console"}
+FORBIDDEN = {
+    "asyncio",
+    "socket",
+    "websockets",
+    "time",
+    "threading",
+    "select",
+    "ssl",
+    "ocpptk.transport",
+    "ocpptk.console",
+}
 
 
 def _modules() -> list[pathlib.Path]:
@@ -29,7 +38,8 @@ def test_no_io_imports() -> None:
                 names = [node.module]
             for name in names:
                 assert not any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN), (
-                    f"{path.name} imports {name}")
+                    f"{path.name} imports {name}"
+                )
 
 
 def test_only_the_default_clock_reads_the_time() -> None:

@@ -1,0 +1,87 @@
+"""Transport fixtures: our WebSocketServer and our client link, on 127.0.0.1 port 0."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from ocpptk.spec.catalog import Version
+from ocpptk.spec.examples import example_payload
+from ocpptk.transport.charge_point import default_validators
+from ocpptk.transport.link import Handler, OcppLink
+from ocpptk.transport.websocket import LinkOptions, WebSocketServer, connect
+
+
+def example_handler(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Answers every CALL with the model's example response (valid by construction)."""
+    return example_payload(Version.V16, action, False)
+
+
+def checked(**fields: Any) -> LinkOptions:
+    """LinkOptions with the shipped schemas on (LinkOptions alone validates nothing)."""
+    fields.setdefault("validators", default_validators())
+    return LinkOptions(**fields)
+
+
+@pytest.fixture
+async def ocpp_server() -> AsyncIterator[Callable[..., Awaitable[WebSocketServer]]]:
+    """``server = await ocpp_server(handler=..., options=..., **kwargs)``: a started
+    WebSocketServer whose links answer with ``handler`` (the example answers by default) and
+    validate strictly unless ``options`` say otherwise. ``server.arrived`` is a queue of the
+    links as they connect."""
+    servers: list[WebSocketServer] = []
+
+    async def start(
+        handler: Handler | None = example_handler,
+        options: LinkOptions | None = None,
+        **kwargs: Any,
+    ) -> WebSocketServer:
+        arrived: asyncio.Queue[OcppLink] = asyncio.Queue()
+
+        def on_link(link: OcppLink) -> None:
+            link.handler = handler
+            arrived.put_nowait(link)
+
+        server = WebSocketServer(on_link, options=options or checked(), **kwargs)
+        server.arrived = arrived  # type: ignore[attr-defined]
+        await server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        for link in list(server.links.values()):
+            with contextlib.suppress(Exception):
+                await link.close()
+        await server.close()
+
+
+@pytest.fixture
+async def open_link() -> AsyncIterator[Callable[..., Awaitable[OcppLink]]]:
+    """``link = await open_link(url, "CP001", handler=..., options=..., **connect_kwargs)``:
+    our charge point's client link, reading in a task until the test ends."""
+    running: list[tuple[OcppLink, asyncio.Task[None]]] = []
+
+    async def open_(
+        url: str,
+        charge_point_id: str = "CP001",
+        *,
+        handler: Handler | None = example_handler,
+        options: LinkOptions | None = None,
+        **kwargs: Any,
+    ) -> OcppLink:
+        link = await connect(url, charge_point_id, options=options or checked(), **kwargs)
+        link.handler = handler
+        running.append((link, asyncio.get_running_loop().create_task(link.run())))
+        return link
+
+    yield open_
+    for link, task in running:
+        with contextlib.suppress(Exception):
+            await link.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 5)
