@@ -60,7 +60,11 @@ class Role(Enum):
         return act.direction is Direction.CS_TO_CP
 
 
-_MODEL_MODULES = {Version.V16: "ocpptk.spec.v16"}
+_MODEL_MODULES = {
+    Version.V12: "ocpptk.spec.v12",
+    Version.V15: "ocpptk.spec.v15",
+    Version.V16: "ocpptk.spec.v16",
+}
 
 
 @cache

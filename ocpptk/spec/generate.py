@@ -1,9 +1,14 @@
-"""Write ``schemas/<version>/*.json`` from the message model, or check that they are current.
+"""Write ``schemas/<version>/*.json`` and ``wsdl/<version>/*.wsdl`` from the message model.
 
 Usage::
 
     python -m ocpptk.spec.generate            # (re)write the files, report what changed
     python -m ocpptk.spec.generate --check    # exit 1 listing files that differ (CI drift check)
+
+The JSON schemas cover every version with a model (1.2, 1.5, 1.6); the WSDLs (one per SOAP
+service: ``CentralSystemService.wsdl``, ``ChargePointService.wsdl``) the SOAP versions 1.2, 1.5
+and 1.6. ``--root DIR`` works on the JSON schemas in DIR only, ``--wsdl-root DIR`` on the WSDLs in
+DIR only, both options on both; without either, the repository's ``schemas/`` and ``wsdl/``.
 
 The files are committed so that they can be read, diffed and shipped without running Python;
 ``--check`` keeps them from drifting away from the model they come from.
@@ -18,15 +23,32 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ocpptk.spec.catalog import Version, actions
+from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.spec.jsonschema_gen import action_schema, schema_name
+from ocpptk.spec.wsdl_gen import SOAP_VERSIONS, wsdl_file_name, wsdl_text
 
-__all__ = ["check", "default_root", "expected_files", "main", "render", "write"]
+__all__ = [
+    "check",
+    "check_wsdl",
+    "default_root",
+    "default_wsdl_root",
+    "expected_files",
+    "expected_wsdl_files",
+    "main",
+    "render",
+    "write",
+    "write_wsdl",
+]
 
 
 def default_root() -> Path:
     """The repository's top-level ``schemas/``; this is a developer tool, run from a checkout."""
     return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def default_wsdl_root() -> Path:
+    """The repository's top-level ``wsdl/``."""
+    return Path(__file__).resolve().parents[2] / "wsdl"
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -49,13 +71,25 @@ def expected_files() -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _stale(root: Path, expected: dict[str, str]) -> list[str]:
-    """JSON files in a generated version folder that the model no longer produces."""
+def expected_wsdl_files() -> dict[str, str]:
+    """Relative path (``1.6/CentralSystemService.wsdl``) -> text, for every SOAP service."""
+    files = {
+        f"{version.value}/{wsdl_file_name(role)}": wsdl_text(version, role)
+        for version in SOAP_VERSIONS
+        for role in (Role.CENTRAL_SYSTEM, Role.CHARGE_POINT)
+    }
+    return dict(sorted(files.items()))
+
+
+def _stale(
+    root: Path, expected: dict[str, str], versions: Sequence[Version], pattern: str
+) -> list[str]:
+    """Files in a generated version folder that the model no longer produces."""
     stale = []
-    for version in _modelled_versions():
+    for version in versions:
         folder = root / version.value
         if folder.is_dir():
-            for path in sorted(folder.glob("*.json")):
+            for path in sorted(folder.glob(pattern)):
                 relative = f"{version.value}/{path.name}"
                 if relative not in expected:
                     stale.append(relative)
@@ -70,9 +104,7 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def check(root: Path) -> list[str]:
-    """Problems under ``root``, one line each (``1.6/Reset.json: differs``); empty if current."""
-    expected = expected_files()
+def _check(root: Path, expected: dict[str, str], stale: list[str]) -> list[str]:
     problems = []
     for relative, text in expected.items():
         actual = _read(root / relative)
@@ -80,13 +112,11 @@ def check(root: Path) -> list[str]:
             problems.append(f"{relative}: missing")
         elif actual != text:
             problems.append(f"{relative}: differs")
-    problems.extend(f"{relative}: not generated" for relative in _stale(root, expected))
+    problems.extend(f"{relative}: not generated" for relative in stale)
     return problems
 
 
-def write(root: Path) -> list[str]:
-    """Bring ``root`` up to date; return what was written or removed, one line each."""
-    expected = expected_files()
+def _write(root: Path, expected: dict[str, str], stale: list[str]) -> list[str]:
     changes = []
     for relative, text in expected.items():
         path = root / relative
@@ -95,40 +125,75 @@ def write(root: Path) -> list[str]:
             with path.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             changes.append(f"{relative}: written")
-    for relative in _stale(root, expected):
+    for relative in stale:
         (root / relative).unlink()
         changes.append(f"{relative}: removed")
     return changes
 
 
+def check(root: Path) -> list[str]:
+    """JSON schema problems under ``root``, one line each (``1.6/Reset.json: differs``)."""
+    expected = expected_files()
+    return _check(root, expected, _stale(root, expected, _modelled_versions(), "*.json"))
+
+
+def write(root: Path) -> list[str]:
+    """Bring the JSON schemas under ``root`` up to date; return what was written or removed."""
+    expected = expected_files()
+    return _write(root, expected, _stale(root, expected, _modelled_versions(), "*.json"))
+
+
+def check_wsdl(root: Path) -> list[str]:
+    """WSDL problems under ``root``, one line each; empty if current."""
+    expected = expected_wsdl_files()
+    return _check(root, expected, _stale(root, expected, SOAP_VERSIONS, "*.wsdl"))
+
+
+def write_wsdl(root: Path) -> list[str]:
+    """Bring the WSDLs under ``root`` up to date; return what was written or removed."""
+    expected = expected_wsdl_files()
+    return _write(root, expected, _stale(root, expected, SOAP_VERSIONS, "*.wsdl"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ocpptk.spec.generate",
-        description="Generate the JSON schemas in schemas/ from the message model.",
+        description="Generate the JSON schemas in schemas/ and the WSDLs in wsdl/ from the model.",
     )
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if any file is out of date"
     )
     parser.add_argument(
-        "--root", type=Path, default=None, help="schemas folder (default: the repository's)"
+        "--root", type=Path, default=None, help="JSON schemas folder (only these if given alone)"
+    )
+    parser.add_argument(
+        "--wsdl-root", type=Path, default=None, help="WSDL folder (only these if given alone)"
     )
     args = parser.parse_args(argv)
-    root: Path = args.root if args.root is not None else default_root()
+    neither = args.root is None and args.wsdl_root is None
+    json_root: Path | None = default_root() if neither else args.root
+    wsdl_root: Path | None = default_wsdl_root() if neither else args.wsdl_root
     if args.check:
-        problems = check(root)
+        problems = []
+        if json_root is not None:
+            problems += check(json_root)
+        if wsdl_root is not None:
+            problems += check_wsdl(wsdl_root)
         for line in problems:
             print(line)
         if problems:
-            print(
-                f"{len(problems)} schema file(s) out of date; run python -m ocpptk.spec.generate",
-                file=sys.stderr,
-            )
+            fix = "run python -m ocpptk.spec.generate"
+            print(f"{len(problems)} generated file(s) out of date; {fix}", file=sys.stderr)
             return 1
         return 0
-    changes = write(root)
-    for line in changes:
-        print(line)
-    print(f"{len(expected_files())} schema files current in {root}", file=sys.stderr)
+    if json_root is not None:
+        for line in write(json_root):
+            print(line)
+        print(f"{len(expected_files())} schema files current in {json_root}", file=sys.stderr)
+    if wsdl_root is not None:
+        for line in write_wsdl(wsdl_root):
+            print(line)
+        print(f"{len(expected_wsdl_files())} WSDL files current in {wsdl_root}", file=sys.stderr)
     return 0
 
 

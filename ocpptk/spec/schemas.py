@@ -14,18 +14,38 @@ from pathlib import Path
 from typing import Any
 
 import ocpptk
-from ocpptk.spec.catalog import Version
+from ocpptk.spec.catalog import Role, Version
 
-__all__ = ["load_schema", "schema_root"]
+__all__ = ["load_schema", "schema_root", "wsdl_path", "wsdl_root"]
+
+
+def _data_root(name: str) -> Path:
+    package = Path(ocpptk.__file__).resolve().parent
+    installed = package / "_data" / name
+    if installed.is_dir():
+        return installed
+    return package.parent / name
 
 
 def schema_root() -> Path:
     """The installed copy if there is one, else the repository's ``schemas/``."""
-    package = Path(ocpptk.__file__).resolve().parent
-    installed = package / "_data" / "schemas"
-    if installed.is_dir():
-        return installed
-    return package.parent / "schemas"
+    return _data_root("schemas")
+
+
+def wsdl_root() -> Path:
+    """The installed copy of the WSDLs if there is one, else the repository's ``wsdl/``."""
+    return _data_root("wsdl")
+
+
+def wsdl_path(version: Version, role: Role) -> Path:
+    """The WSDL of the SOAP service that ``role`` serves in ``version``.
+
+    ``Role.CENTRAL_SYSTEM`` gives ``wsdl/<version>/CentralSystemService.wsdl`` (the operations
+    a charge point calls), ``Role.CHARGE_POINT`` ``ChargePointService.wsdl``. The file exists
+    for the SOAP versions 1.2, 1.5 and 1.6 only; the path is returned either way.
+    """
+    service = "CentralSystemService" if role is Role.CENTRAL_SYSTEM else "ChargePointService"
+    return wsdl_root() / version.value / f"{service}.wsdl"
 
 
 @cache

@@ -13,6 +13,20 @@ peers validate against:
   its own type here (``TransactionDataUnitOfMeasure``);
 - enumeration values keep the order of the JSON schemas, which is not the WSDL's order.
 
+The WSDL (``wsdl/1.6/``, generated from here too) differs from the JSON schemas in ways JSON
+cannot see; those facts are the ``xml_`` keywords (see ``ocpptk.spec.model``):
+
+- the element order of ``IdTagInfo``, ``StartTransaction``, ``StatusNotification``,
+  ``StopTransaction``, ``GetDiagnostics`` and ``UpdateFirmware`` (``xml_order``);
+- the order of nine enumerations (``xml_values``); ``UnitOfMeasure`` in XML has only ``Celsius``,
+  neither JSON typo ``Celcius``, and StopTransaction's ``transactionData`` is the plain
+  ``MeterValue`` type (``xml_type``), so ``TransactionData*`` types exist in JSON only;
+- ``minOccurs`` 1 on ``sampledValue`` and ``chargingSchedulePeriod`` (the JSON has no minItems)
+  follows from ``required``; ``meterValue`` in MeterValues is ``minOccurs="0"`` in the WSDL
+  although JSON requires it (``xml_min_occurs``);
+- both WSDLs declare the shared simple types and ``IdTagInfo`` even where no operation uses them
+  (``WSDL_SHARED_TYPES``).
+
 Named types carry their OCPP names and are module constants (``IdTagInfo``, ``ChargingProfile``,
 ``RegistrationStatus``) so that other generators, such as the WSDL one, can reuse them.
 Timestamps in examples are ``EXAMPLE_TIME``; consumers replace them with the current time.
@@ -36,6 +50,7 @@ from ocpptk.spec.model import (
 __all__ = [
     "ACTIONS",
     "EXAMPLE_TIME",
+    "WSDL_SHARED_TYPES",
     "AnyUri",
     "AuthorizationData",
     "AuthorizationStatus",
@@ -140,6 +155,12 @@ ChargePointErrorCode = Enum(
         "OverVoltage",
         "WeakSignal",
     ),
+    xml_values=(
+        *("ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature"),
+        *("InternalError", "LocalListConflict", "NoError", "OtherError", "OverCurrentFailure"),
+        *("OverVoltage", "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure"),
+        *("ResetFailure", "UnderVoltage", "WeakSignal"),
+    ),
 )
 ChargePointStatus = Enum(
     "ChargePointStatus",
@@ -154,17 +175,23 @@ ChargePointStatus = Enum(
         "Unavailable",
         "Faulted",
     ),
+    xml_values=(
+        *("Available", "Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"),
+        *("Reserved", "Faulted", "Unavailable"),
+    ),
 )
 ChargingProfileKindType = Enum("ChargingProfileKindType", ("Absolute", "Recurring", "Relative"))
 ChargingProfilePurposeType = Enum(
     "ChargingProfilePurposeType", ("ChargePointMaxProfile", "TxDefaultProfile", "TxProfile")
 )
 ChargingProfileStatus = Enum("ChargingProfileStatus", ("Accepted", "Rejected", "NotSupported"))
-ChargingRateUnitType = Enum("ChargingRateUnitType", ("A", "W"))
+ChargingRateUnitType = Enum("ChargingRateUnitType", ("A", "W"), xml_values=("W", "A"))
 ClearCacheStatus = Enum("ClearCacheStatus", ("Accepted", "Rejected"))
 ClearChargingProfileStatus = Enum("ClearChargingProfileStatus", ("Accepted", "Unknown"))
 ConfigurationStatus = Enum(
-    "ConfigurationStatus", ("Accepted", "Rejected", "RebootRequired", "NotSupported")
+    "ConfigurationStatus",
+    ("Accepted", "Rejected", "RebootRequired", "NotSupported"),
+    xml_values=("Accepted", "NotSupported", "RebootRequired", "Rejected"),
 )
 DataTransferStatus = Enum(
     "DataTransferStatus", ("Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId")
@@ -181,9 +208,17 @@ FirmwareStatus = Enum(
         "Installing",
         "Installed",
     ),
+    xml_values=(
+        *("Downloaded", "DownloadFailed", "Downloading", "Idle", "InstallationFailed"),
+        *("Installed", "Installing"),
+    ),
 )
 GetCompositeScheduleStatus = Enum("GetCompositeScheduleStatus", ("Accepted", "Rejected"))
-Location = Enum("Location", ("Cable", "EV", "Inlet", "Outlet", "Body"))
+Location = Enum(
+    "Location",
+    ("Cable", "EV", "Inlet", "Outlet", "Body"),
+    xml_values=("Body", "Cable", "EV", "Inlet", "Outlet"),
+)
 Measurand = Enum(
     "Measurand",
     (
@@ -210,6 +245,16 @@ Measurand = Enum(
         "SoC",
         "RPM",
     ),
+    xml_values=(
+        *("Current.Export", "Current.Import", "Current.Offered"),
+        *("Energy.Active.Export.Register", "Energy.Active.Import.Register"),
+        *("Energy.Reactive.Export.Register", "Energy.Reactive.Import.Register"),
+        *("Energy.Active.Export.Interval", "Energy.Active.Import.Interval"),
+        *("Energy.Reactive.Export.Interval", "Energy.Reactive.Import.Interval"),
+        *("Frequency", "Power.Active.Export", "Power.Active.Import", "Power.Factor"),
+        *("Power.Offered", "Power.Reactive.Export", "Power.Reactive.Import", "RPM", "SoC"),
+        *("Temperature", "Voltage"),
+    ),
 )
 MessageTrigger = Enum(
     "MessageTrigger",
@@ -234,6 +279,10 @@ ReadingContext = Enum(
         "Transaction.End",
         "Trigger",
         "Other",
+    ),
+    xml_values=(
+        *("Interruption.Begin", "Interruption.End", "Other", "Sample.Clock", "Sample.Periodic"),
+        *("Transaction.Begin", "Transaction.End", "Trigger"),
     ),
 )
 Reason = Enum(
@@ -265,7 +314,16 @@ _UNITS_BEFORE_CELSIUS = (
     *("Wh", "kWh", "varh", "kvarh", "W", "kW", "VA", "kVA", "var", "kvar", "A", "V", "K"),
     "Celcius",  # sic, in the OCA schemas
 )
-UnitOfMeasure = Enum("UnitOfMeasure", (*_UNITS_BEFORE_CELSIUS, "Celsius", "Fahrenheit", "Percent"))
+# The WSDL spells Celsius right, once, and puts it first.
+_XML_UNITS = (
+    *("Celsius", "Fahrenheit", "Wh", "kWh", "varh", "kvarh", "W", "kW", "VA", "kVA", "var"),
+    *("kvar", "A", "V", "K", "Percent"),
+)
+UnitOfMeasure = Enum(
+    "UnitOfMeasure",
+    (*_UNITS_BEFORE_CELSIUS, "Celsius", "Fahrenheit", "Percent"),
+    xml_values=_XML_UNITS,
+)
 # StopTransaction's copy of the list, without the "Celsius" the 2019 errata added elsewhere.
 TransactionDataUnitOfMeasure = Enum(
     "TransactionDataUnitOfMeasure", (*_UNITS_BEFORE_CELSIUS, "Fahrenheit", "Percent")
@@ -284,6 +342,7 @@ IdTagInfo = Object(
         Field("parentIdTag", IdToken),
         Field("status", AuthorizationStatus, required=True, example="Accepted"),
     ),
+    xml_order=("status", "expiryDate", "parentIdTag"),
 )
 
 AuthorizationData = Object(
@@ -379,12 +438,12 @@ TransactionDataMeterValue = _meter_value("TransactionDataMeterValue", Transactio
 # -- Actions -----------------------------------------------------------------------------------
 
 
-def _req(action: str, *fields: Field) -> Object:
-    return Object(action + "Request", fields)
+def _req(action: str, *fields: Field, xml_order: tuple[str, ...] | None = None) -> Object:
+    return Object(action + "Request", fields, xml_order=xml_order)
 
 
-def _conf(action: str, *fields: Field) -> Object:
-    return Object(action + "Response", fields)
+def _conf(action: str, *fields: Field, xml_order: tuple[str, ...] | None = None) -> Object:
+    return Object(action + "Response", fields, xml_order=xml_order)
 
 
 def _status(enum: Enum, example: str = "Accepted") -> Field:
@@ -553,6 +612,7 @@ ACTIONS: tuple[Action, ...] = (
             Field("retryInterval", Integer(), example=60),
             Field("startTime", DateTime),
             Field("stopTime", DateTime),
+            xml_order=("location", "startTime", "stopTime", "retries", "retryInterval"),
         ),
         _conf("GetDiagnostics", Field("fileName", CiString255Type, example="diagnostics.zip")),
         profile="FirmwareManagement",
@@ -580,7 +640,7 @@ ACTIONS: tuple[Action, ...] = (
             "MeterValues",
             _CONNECTOR,
             Field("transactionId", Integer(), example=1),
-            Field("meterValue", Array(MeterValue), required=True),
+            Field("meterValue", Array(MeterValue), required=True, xml_min_occurs=0),
         ),
         _conf("MeterValues"),
         doc="Send sampled meter values, in or outside a transaction (4.7).",
@@ -661,8 +721,14 @@ ACTIONS: tuple[Action, ...] = (
             Field("meterStart", Integer(), required=True, example=0),
             Field("reservationId", Integer()),
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
+            xml_order=("connectorId", "idTag", "timestamp", "meterStart", "reservationId"),
         ),
-        _conf("StartTransaction", _ID_TAG_INFO, _TRANSACTION),
+        _conf(
+            "StartTransaction",
+            _ID_TAG_INFO,
+            _TRANSACTION,
+            xml_order=("transactionId", "idTagInfo"),
+        ),
         doc="Report that a transaction started and get its id (4.8).",
     ),
     Action(
@@ -677,6 +743,10 @@ ACTIONS: tuple[Action, ...] = (
             Field("timestamp", DateTime, example=EXAMPLE_TIME),
             Field("vendorId", CiString255Type),
             Field("vendorErrorCode", CiString50Type),
+            xml_order=(
+                *("connectorId", "status", "errorCode", "info", "timestamp", "vendorId"),
+                "vendorErrorCode",
+            ),
         ),
         _conf("StatusNotification"),
         doc="Report a connector's status or error (4.9).",
@@ -691,7 +761,15 @@ ACTIONS: tuple[Action, ...] = (
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             _TRANSACTION,
             Field("reason", Reason, example="Local"),
-            Field("transactionData", Array(TransactionDataMeterValue)),
+            Field(
+                "transactionData",
+                Array(TransactionDataMeterValue),
+                xml_type=Array(MeterValue),  # one MeterValue type in the WSDL
+            ),
+            xml_order=(
+                *("transactionId", "idTag", "timestamp", "meterStop", "reason"),
+                "transactionData",
+            ),
         ),
         _conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
         doc="Report that a transaction stopped, with the final meter value (4.10).",
@@ -726,9 +804,22 @@ ACTIONS: tuple[Action, ...] = (
             Field("retries", Integer(), example=3),
             Field("retrieveDate", DateTime, required=True, example=EXAMPLE_TIME),
             Field("retryInterval", Integer(), example=60),
+            xml_order=("retrieveDate", "location", "retries", "retryInterval"),
         ),
         _conf("UpdateFirmware"),
         profile="FirmwareManagement",
         doc="Have the charge point download and install new firmware (5.19).",
     ),
+)
+
+# Declared by both OCA WSDLs ("types shared with ...") whether or not an operation uses them.
+WSDL_SHARED_TYPES = (
+    IdToken,
+    CiString20Type,
+    CiString25Type,
+    CiString50Type,
+    CiString255Type,
+    CiString500Type,
+    AuthorizationStatus,
+    IdTagInfo,
 )

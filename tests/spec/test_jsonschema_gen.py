@@ -117,16 +117,16 @@ def test_render_is_stable_text() -> None:
 
 def test_expected_files_cover_both_directions_of_every_action() -> None:
     files = generate.expected_files()
-    assert len(files) == 56
+    assert len(files) == 140  # 1.2: 2 x 18, 1.5: 2 x 24, 1.6: 2 x 28
     assert "1.6/BootNotification.json" in files
     assert "1.6/BootNotificationResponse.json" in files
     assert json.loads(files["1.6/Heartbeat.json"])["title"] == "HeartbeatRequest"
 
 
 def test_write_then_check(tmp_path: Path) -> None:
-    assert len(generate.check(tmp_path)) == 56  # all missing
+    assert len(generate.check(tmp_path)) == 140  # all missing
     written = generate.write(tmp_path)
-    assert len(written) == 56
+    assert len(written) == 140
     assert generate.check(tmp_path) == []
     assert generate.write(tmp_path) == []  # nothing to do the second time
     raw = (tmp_path / "1.6" / "Reset.json").read_bytes()
