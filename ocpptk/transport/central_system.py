@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from types import TracebackType
 from typing import Any
@@ -62,6 +62,9 @@ class CentralSystem:
             ssl_context=ssl_context,
         )
         self._arrivals = asyncio.Condition()
+        # Told of each charge point as its link opens, and as it closes.
+        self.connect_listeners: list[Callable[[OcppLink], None]] = []
+        self.disconnect_listeners: list[Callable[[OcppLink], None]] = []
 
     @property
     def url(self) -> str:
@@ -87,6 +90,8 @@ class CentralSystem:
         """The link of ``charge_point_id``; with None, of the only charge point connected."""
         links = self.server.links
         if charge_point_id is None:
+            if not links:
+                raise UnknownChargePoint("no charge point is connected")
             if len(links) != 1:
                 connected = ", ".join(sorted(links)) or "none"
                 raise UnknownChargePoint(
@@ -165,11 +170,33 @@ class CentralSystem:
         link = self.server.links.get(charge_point_id)
         return link.connection.version if link else self.server.versions[0]
 
+    def _detach(self, link: OcppLink) -> None:
+        charge_point_id = link.charge_point_id
+        self.sim.disconnected(charge_point_id)
+        if self.options.log:
+            self.options.log.note(
+                Role.CENTRAL_SYSTEM,
+                charge_point_id,
+                f"{charge_point_id} disconnected{link.close_description()}",
+                event="connection",
+            )
+        for listener in self.disconnect_listeners:
+            listener(link)
+
     async def _attach(self, link: OcppLink) -> None:
         charge_point_id = link.charge_point_id
         link.handler = partial(self.sim.handle_call, charge_point_id)
         link.result_listeners.append(partial(self.sim.on_result, charge_point_id))
         self.sim.connected(charge_point_id)
-        link.closed_callbacks.append(lambda: self.sim.disconnected(charge_point_id))
+        link.closed_callbacks.append(partial(self._detach, link))
+        if self.options.log:
+            self.options.log.note(
+                Role.CENTRAL_SYSTEM,
+                charge_point_id,
+                f"{charge_point_id} connected ({link.subprotocol})",
+                event="connection",
+            )
+        for listener in self.connect_listeners:
+            listener(link)
         async with self._arrivals:
             self._arrivals.notify_all()

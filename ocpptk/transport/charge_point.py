@@ -79,6 +79,7 @@ class ChargePoint:
         link.handler = self._handle
         link.result_listeners.append(self._learn)
         link.event_listeners.append(self._notice_failure)
+        link.closed_callbacks.append(self._note_close)
         self.link = link
         self._reader = asyncio.get_running_loop().create_task(link.run())
 
@@ -164,6 +165,15 @@ class ChargePoint:
     def _learn(self, action_name: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         self.sim.on_result(action_name, request, response)
         self._send_follow_ups()
+
+    def _note_close(self) -> None:
+        if self.options.log and self.link is not None:
+            self.options.log.note(
+                Role.CHARGE_POINT,
+                self.charge_point_id,
+                f"disconnected from the central system{self.link.close_description()}",
+                event="connection",
+            )
 
     def _notice_failure(self, event: Event) -> None:
         if isinstance(event, CallFailed):

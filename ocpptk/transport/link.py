@@ -166,6 +166,14 @@ class OcppLink:
         finally:
             self._lost()
 
+    def close_description(self) -> str:
+        """How the link ended, for a log line: `` (code 1000: bye)``, or empty if unknown."""
+        code = self.websocket.close_code
+        if code is None:
+            return ""
+        reason = self.websocket.close_reason
+        return f" (code {code}{': ' + reason if reason else ''})"
+
     async def close(self, code: int = 1000, reason: str = "") -> None:
         await self.websocket.close(code, reason)
         self._lost()

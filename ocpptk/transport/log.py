@@ -72,12 +72,14 @@ class FrameLog:
             accepted=problem.accepted,
         )
 
-    def note(self, role: Role, charge_point: str, text: str) -> None:
-        """Anything else worth a line: connections, closes, rejected frames."""
+    def note(self, role: Role, charge_point: str, text: str, event: str = "note") -> None:
+        """Anything else worth a line. ``event`` tells the JSON reader what it is:
+        ``note`` for protocol trouble (refused calls, malformed frames, stray answers),
+        ``connection`` for links opening and closing."""
         stamp = self._now()
         if self.printer:
             self.printer(f"[{_local(stamp)}] {_who(role, charge_point)}: {text}")
-        self._write_json(stamp, role, charge_point, event="note", text=text)
+        self._write_json(stamp, role, charge_point, event=event, text=text)
 
     def close(self) -> None:
         if self._json:

@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from websockets.asyncio.client import connect as ws_connect
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
-from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.http11 import Request, Response
 
 from ocpptk.rpc.connection import Connection
@@ -95,7 +95,10 @@ def server_ssl_context(
 
 
 def charge_point_url(base: str, charge_point_id: str) -> str:
-    return base.rstrip("/") + "/" + quote(charge_point_id, safe="")
+    """``base`` with the charge point's id as the last step of its path (a query stays last)."""
+    parts = urlsplit(base)
+    path = parts.path.rstrip("/") + "/" + quote(charge_point_id, safe="")
+    return urlunsplit(parts._replace(path=path))
 
 
 async def connect(
@@ -136,6 +139,8 @@ async def connect(
         raise ConnectError(f"{target}: refused with HTTP {status} {body}".rstrip()) from None
     except InvalidHandshake as exc:
         raise ConnectError(f"{target}: handshake failed: {exc}") from None
+    except InvalidURI as exc:
+        raise ConnectError(f"{url!r} is not a WebSocket URL (ws://… or wss://…): {exc}") from None
     except (OSError, TimeoutError) as exc:
         raise ConnectError(f"{target}: {exc or type(exc).__name__}") from None
     if websocket.subprotocol != version.subprotocol:

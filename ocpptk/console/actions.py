@@ -1,0 +1,254 @@
+"""One console command per OCPP 1.6 action, generated from the message model.
+
+A charge point gets a command per action it may send, named after it in lower case
+(``bootnotification``, ``heartbeat``, ``datatransfer``); the central system gets ``remote_`` and
+the same (``remote_reset``, ``remote_datatransfer``). Each command builds its payload with the
+transport's ``request`` (the model's example, then the simulator's values, then the user's
+``field=value`` words), sends it, waits for the answer and prints it. Help and completion come
+from the model too, so a new action needs no console code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cmd2 import CommandSet, Completions, Statement
+
+from ocpptk.console.arguments import take_options, timeout_option
+from ocpptk.console.completion import complete_words, items
+from ocpptk.console.errors import ConsoleError
+from ocpptk.console.exchange import exchange
+from ocpptk.console.fields import (
+    FieldError,
+    check_names,
+    coerce,
+    describe_type,
+    field_names,
+    parse_assignments,
+    payload_of,
+    value_choices,
+)
+from ocpptk.console.tokens import split
+from ocpptk.spec.catalog import Role, Version, actions
+from ocpptk.spec.model import Action, Array, DataType, Object
+
+if TYPE_CHECKING:
+    from ocpptk.console.app import OcppConsole  # noqa: F401 - in CommandSet["OcppConsole"]
+
+__all__ = ["ActionCommands", "CentralSystemActions", "ChargePointActions", "command_name"]
+
+VERSION = Version.V16
+
+
+def command_name(role: Role, action: str) -> str:
+    """``bootnotification`` for a charge point, ``remote_reset`` for the central system."""
+    prefix = "remote_" if role is Role.CENTRAL_SYSTEM else ""
+    return prefix + action.lower()
+
+
+class ActionCommands(CommandSet["OcppConsole"]):
+    """What the generated commands of one role share; subclasses say how to reach the peer."""
+
+    ROLE: ClassVar[Role]
+    TARGET_OPTION: ClassVar[str]  # the option naming the charge point: --id or --remote-id
+    PEER: ClassVar[str]  # who receives the CALLs, for help texts
+
+    def run_action(self, action: str, statement: Statement) -> None:
+        """Parse ``field=value`` words and options, send ``action``, print the answer."""
+        command = command_name(self.ROLE, action)
+        options, words = take_options(
+            split(statement.args), {self.TARGET_OPTION: "target", "--timeout": "timeout"}
+        )
+        timeout = timeout_option(options)
+        try:
+            assignments = parse_assignments(word.text for word in words)
+            warnings = check_names(VERSION, action, assignments)
+        except FieldError as exc:
+            raise ConsoleError(str(exc)) from None
+        for warning in warnings:
+            self._cmd.warn(f"{command}: {warning}")
+        fields = payload_of(coerce(VERSION, action, assignments))
+        self.send(action, fields, options.get("target"), timeout)
+
+    def send(
+        self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
+    ) -> None:
+        raise NotImplementedError
+
+    def target_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def complete_fields(
+        self, action: str, text: str, line: str, begidx: int, endidx: int
+    ) -> Completions:
+        """Field names, then enumeration values after ``name=``, ids after the target option."""
+        words = complete_words(line, begidx)
+        if words is None:
+            return Completions()
+        previous = words[-1] if len(words) > 1 else ""
+        if previous == self.TARGET_OPTION:
+            return items(text, self.target_ids())
+        if previous == "--timeout":
+            return Completions()
+        if text.startswith("-"):
+            return items(text, [self.TARGET_OPTION, "--timeout"])
+        if "=" in text:
+            name = text.partition("=")[0]
+            return items(
+                text, [f"{name}={value}" for value in value_choices(VERSION, action, name)]
+            )
+        used = {word.partition("=")[0] for word in words[1:]}
+        return items(
+            text,
+            [
+                (f"{name}=", describe_type(data_type))
+                for name, data_type in field_names(VERSION, action)
+                if name not in used
+            ],
+            finalize=False,
+        )
+
+
+class ChargePointActions(ActionCommands):
+    """The CALLs a charge point sends to the central system."""
+
+    DEFAULT_CATEGORY = "Charge point: OCPP 1.6 calls to the central system"
+    ROLE = Role.CHARGE_POINT
+    TARGET_OPTION = "--id"
+    PEER = "the central system"
+
+    def send(
+        self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
+    ) -> None:
+        cp = self._cmd.charge_point(target)
+
+        async def call() -> dict[str, Any]:
+            payload = cp.request(action, fields)
+            return await cp.call(action, payload, timeout=timeout)
+
+        exchange(
+            self._cmd,
+            action,
+            call(),
+            link=cp.link,
+            timeout=timeout or cp.options.response_timeout,
+        )
+
+    def target_ids(self) -> list[str]:
+        return self._cmd.own_ids()
+
+
+class CentralSystemActions(ActionCommands):
+    """The CALLs the central system sends to a charge point."""
+
+    DEFAULT_CATEGORY = "Central system: OCPP 1.6 calls to a charge point"
+    ROLE = Role.CENTRAL_SYSTEM
+    TARGET_OPTION = "--remote-id"
+    PEER = "a charge point"
+
+    def send(
+        self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
+    ) -> None:
+        cs = self._cmd.require_central_system()
+        link = self._cmd.central_link(target)
+        peer = link.charge_point_id
+
+        async def call() -> dict[str, Any]:
+            payload = cs.request(peer, action, fields)
+            return await link.call(action, payload, timeout=timeout)
+
+        exchange(
+            self._cmd,
+            action,
+            call(),
+            link=link,
+            peer=peer,
+            timeout=timeout or link.response_timeout,
+        )
+
+    def target_ids(self) -> list[str]:
+        return self._cmd.connected_ids()
+
+
+def _fields(obj: Object, prefix: str = "") -> Iterator[tuple[str, DataType, bool]]:
+    for field in obj.fields:
+        yield prefix + field.name, field.type, field.required
+        if isinstance(field.type, Object):
+            yield from _fields(field.type, f"{prefix}{field.name}.")
+
+
+def _example(act: Action) -> str:
+    words = []
+    for field in act.request.fields:
+        value = field.example
+        if isinstance(value, bool):
+            words.append(f"{field.name}={'true' if value else 'false'}")
+        elif isinstance(value, int | float) or (
+            isinstance(value, str) and " " not in value and '"' not in value
+        ):
+            words.append(f"{field.name}={value}")
+        if len(words) == 2:
+            break
+    return " ".join(words)
+
+
+def _doc(cls: type[ActionCommands], act: Action) -> str:
+    command = command_name(cls.ROLE, act.name)
+    summary = act.doc or f"The {act.name} operation."
+    lines = [
+        f"{summary} Sends {act.name} to {cls.PEER} and prints the answer.",
+        "",
+        f"Usage: {command} [FIELD=VALUE ...] [{cls.TARGET_OPTION} CP] [--timeout SECONDS]",
+        "",
+    ]
+    fields = list(_fields(act.request))
+    if fields:
+        lines.append(
+            f"Fields of {act.name} (* required; those not given keep the simulator's values):"
+        )
+        width = max(len(name) for name, _, _ in fields) + 2
+        for name, data_type, required in fields:
+            mark = "*" if required else " "
+            suffix = "  (give the whole list as JSON)" if isinstance(data_type, Array) else ""
+            lines.append(f"  {name + mark:<{width}}{describe_type(data_type)}{suffix}")
+    else:
+        lines.append(f"{act.name} has no fields.")
+    lines.append("")
+    example = _example(act)
+    if example:
+        lines.append(f"Example: {command} {example}")
+    lines.append(
+        f"{cls.TARGET_OPTION} picks the charge point when there are several; "
+        "'help fields' tells how values are read."
+    )
+    return "\n".join(lines)
+
+
+def _make_command(cls: type[ActionCommands], act: Action) -> None:
+    command = command_name(cls.ROLE, act.name)
+    action_name = act.name
+
+    def do_action(self: ActionCommands, statement: Statement) -> None:
+        self.run_action(action_name, statement)
+
+    def complete_action(
+        self: ActionCommands, text: str, line: str, begidx: int, endidx: int
+    ) -> Completions:
+        return self.complete_fields(action_name, text, line, begidx, endidx)
+
+    functions: list[tuple[str, Callable[..., Any]]] = [
+        (f"do_{command}", do_action),
+        (f"complete_{command}", complete_action),
+    ]
+    for name, function in functions:
+        function.__name__ = name
+        function.__qualname__ = f"{cls.__name__}.{name}"
+        setattr(cls, name, function)
+    do_action.__doc__ = _doc(cls, act)
+
+
+for _cls in (ChargePointActions, CentralSystemActions):
+    for _act in actions(VERSION).values():
+        if _cls.ROLE.may_send(_act):
+            _make_command(_cls, _act)

@@ -1,0 +1,66 @@
+"""Small helpers for the completers of the commands that parse their own arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cmd2 import CompletionItem, Completions
+
+from ocpptk.console.tokens import UnclosedQuote, split
+from ocpptk.spec.catalog import Role, Version, actions
+
+__all__ = ["complete_send", "complete_words", "items"]
+
+
+def complete_words(line: str, begidx: int) -> list[str] | None:
+    """The words before the one being completed (the command first); None inside a quote."""
+    try:
+        return [token.text for token in split(line[:begidx])]
+    except UnclosedQuote:
+        return None
+
+
+def items(
+    text: str,
+    candidates: Iterable[str | tuple[str, str]],
+    *,
+    finalize: bool = True,
+) -> Completions:
+    """The candidates starting with ``text``; a tuple is (candidate, what it is).
+
+    ``finalize=False`` keeps cmd2 from adding a space after a single match (for ``name=``).
+    """
+    found: list[CompletionItem] = []
+    for candidate in candidates:
+        value, meta = candidate if isinstance(candidate, tuple) else (candidate, "")
+        if value.startswith(text):
+            found.append(CompletionItem(value, display_meta=meta))
+    return Completions(items=found, allow_finalization=finalize)
+
+
+def complete_send(
+    text: str, line: str, begidx: int, option: str, ids: list[str], role: Role
+) -> Completions:
+    """send / remote_send: the action names the role may send first, then any action."""
+    words = complete_words(line, begidx)
+    if words is None:
+        return Completions()
+    if words[-1] == option:
+        return items(text, ids)
+    if text.startswith("-"):
+        return items(text, [option, "--timeout"])
+    index, positional = 1, 0
+    while index < len(words):
+        if words[index] in (option, "--timeout"):
+            index += 2
+            continue
+        positional += 0 if words[index].startswith("-") else 1
+        index += 1
+    if positional == 0:
+        known = actions(Version.V16).values()
+        return items(
+            text,
+            [(a.name, "") for a in known if role.may_send(a)]
+            + [(a.name, "not ours to send") for a in known if not role.may_send(a)],
+        )
+    return Completions()
