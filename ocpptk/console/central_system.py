@@ -170,6 +170,11 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
     def do_websocket_ping_cs(self, args: argparse.Namespace) -> None:
         """WebSocket ping from the central system to a charge point; prints the round trip."""
         app = self._cmd
+        if app.central_system is None and app.charge_points:
+            raise ConsoleError(
+                "websocket_ping_cs pings from a central system, and none runs here; "
+                "websocket_ping_cp pings from this charge point"
+            )
         link = self._link(args.remote_id)
         try:
             seconds = app.run(link.ping())

@@ -169,6 +169,11 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
     def do_websocket_ping_cp(self, args: Any) -> None:
         """WebSocket ping from a charge point to the central system; prints the round trip."""
         app = self._cmd
+        if not app.charge_points and app.central_system is not None:
+            raise ConsoleError(
+                "websocket_ping_cp pings from a charge point, and none runs here; "
+                "websocket_ping_cs pings from this central system"
+            )
         cp = app.charge_point(args.id)
         link = self._link(cp)
         try:
