@@ -1,8 +1,11 @@
-"""Charge point and central system behaviour for OCPP 1.6, unaware of any transport.
+"""Charge point and central system behaviour for OCPP 1.2, 1.5 and 1.6, unaware of any transport.
 
 Both simulators are sans-I/O: the transport feeds them CALLs and CALLRESULTs and sends what they
 return; the charge point also queues CALLs of its own, drained with ``ChargePointSim.outbox()``.
-Time comes from an injected ``now`` callable.
+Time comes from an injected ``now`` callable. They think in OCPP 1.6; ``Dialect`` says what
+1.2 and 1.5 call things differently (``DIALECTS``, one per version). A charge point simulator
+speaks one version; the central system simulator answers each charge point in its own
+(``connected(cp_id, version)``).
 """
 
 from ocpptk.sim.central_system import (
@@ -26,11 +29,27 @@ from ocpptk.sim.connector import (
     Transaction,
 )
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
-from ocpptk.sim.dispatch import CP_TO_CS_V16, CS_TO_CP_V16, Payload
+from ocpptk.sim.dialect import (
+    CP_TO_CS_V12,
+    CP_TO_CS_V15,
+    CP_TO_CS_V16,
+    CS_TO_CP_V12,
+    CS_TO_CP_V15,
+    CS_TO_CP_V16,
+    DIALECTS,
+    Dialect,
+    dialect,
+)
+from ocpptk.sim.dispatch import Payload
 
 __all__ = [
+    "CP_TO_CS_V12",
+    "CP_TO_CS_V15",
     "CP_TO_CS_V16",
+    "CS_TO_CP_V12",
+    "CS_TO_CP_V15",
     "CS_TO_CP_V16",
+    "DIALECTS",
     "TRANSITIONS",
     "BootInfo",
     "CentralSystemSim",
@@ -44,6 +63,7 @@ __all__ = [
     "ConnectorState",
     "ConnectorStatus",
     "DataTransferHandler",
+    "Dialect",
     "IllegalTransition",
     "Payload",
     "ProfileStore",
@@ -53,6 +73,7 @@ __all__ = [
     "TransactionRecord",
     "ValueKind",
     "VendorRegistry",
+    "dialect",
     "format_timestamp",
     "parse_timestamp",
     "utc_now",

@@ -1,8 +1,10 @@
-"""A simulated OCPP 1.6 central system, sans I/O: one object serving any number of charge points.
+"""A simulated OCPP central system, sans I/O: one object serving any number of charge points,
+each in its own version (1.2, 1.5 or 1.6).
 
 The transport layer drives it with:
 
-- ``connected(cp_id)`` / ``disconnected(cp_id)``: a charge point's link came up or went down.
+- ``connected(cp_id, version)`` / ``disconnected(cp_id)``: a charge point's link came up (in
+  that OCPP version) or went down.
 - ``handle_call(cp_id, action, payload)``: a CALL from a charge point; returns the CALLRESULT
   payload or raises an ``ocpptk.rpc.errors.OcppError`` to answer with a CALLERROR.
 - ``on_result(cp_id, action, request, response)``: the CALLRESULT of a CALL we sent.
@@ -10,6 +12,9 @@ The transport layer drives it with:
 
 It never reads the clock (``now`` is injected) and never sends anything itself. What it learns
 is kept per charge point in a ``ChargePointState`` (``charge_points[cp_id]``), for a status view.
+The handlers think in OCPP 1.6; what a charge point's version calls things differently comes
+from its ``Dialect`` (``ocpptk.sim.dialect``). Transaction ids, id tag policies and vendors are
+shared by all charge points, whatever their version.
 """
 
 from __future__ import annotations
@@ -23,14 +28,9 @@ from ocpptk.rpc.errors import LocalProtocolError
 from ocpptk.sim.charging import ProfileStore
 from ocpptk.sim.clock import Clock, format_timestamp, parse_timestamp, utc_now
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
-from ocpptk.sim.dispatch import (
-    CS_TO_CP_V16,
-    Payload,
-    check_version,
-    find_handler,
-    payload_errors,
-)
-from ocpptk.spec.catalog import Version
+from ocpptk.sim.dialect import DIALECTS, ENERGY, Dialect
+from ocpptk.sim.dispatch import Payload, check_version, find_handler, payload_errors
+from ocpptk.spec.catalog import Role, Version
 
 __all__ = [
     "BootInfo",
@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 _ID_TAG_STATUSES = ("Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx")
 _REGISTRATION_STATUSES = ("Accepted", "Pending", "Rejected")
-_ENERGY = "Energy.Active.Import.Register"
 _WH_PER_UNIT = {"Wh": 1, "kWh": 1000}
 
 
@@ -64,7 +63,7 @@ class ConnectorState:
     """A connector as the charge point last reported it."""
 
     connector_id: int
-    status: str | None = None  # ChargePointStatus of the last StatusNotification
+    status: str | None = None  # ChargePointStatus of the last StatusNotification, as sent
     error_code: str | None = None
     info: str | None = None
     vendor_error_code: str | None = None
@@ -102,6 +101,7 @@ class ChargePointState:
     """Everything the central system knows about one charge point."""
 
     charge_point_id: str
+    version: Version = Version.V16  # the OCPP version of its (last) link
     connected: bool = False
     connected_at: datetime | None = None
     disconnected_at: datetime | None = None
@@ -122,18 +122,27 @@ class ChargePointState:
     charging_profiles: ProfileStore = field(default_factory=ProfileStore)
     results: dict[str, tuple[Payload, Payload]] = field(default_factory=dict)  # last per action
 
+    @property
+    def speech(self) -> Dialect:
+        """How its version calls things."""
+        return DIALECTS[self.version]
+
     def connector(self, connector_id: int) -> ConnectorState:
         """The state of ``connector_id``, created on first mention."""
         return self.connectors.setdefault(connector_id, ConnectorState(connector_id))
 
 
 class CentralSystemSim:
-    """The behaviour of an OCPP 1.6 central system.
+    """The behaviour of an OCPP central system, answering each charge point in its version.
+
+    ``version`` is the version of a charge point whose version nobody told us (``connected``
+    without one, or a CALL before ``connected``).
 
     Policies a test or console may change:
 
     - ``registration_status``: the answer to BootNotification (``Accepted``; or ``Pending``,
-      ``Rejected``), with ``heartbeat_interval`` as its interval.
+      ``Rejected``), with ``heartbeat_interval`` as its interval (``interval`` in 1.6,
+      ``heartbeatInterval`` in 1.2 and 1.5, which have no Pending and answer ``Rejected``).
     - ``set_id_tag_status(id_tag, status)``: the idTagInfo status of a tag in Authorize,
       StartTransaction and StopTransaction; unlisted tags get ``default_id_tag_status``
       (``Accepted``).
@@ -210,9 +219,13 @@ class CentralSystemSim:
 
     # ----------------------------------------------------------------- the transport's API
 
-    def connected(self, cp_id: str) -> None:
-        """``cp_id``'s link is up (its state is created on first sight)."""
+    def connected(self, cp_id: str, version: Version | None = None) -> None:
+        """``cp_id``'s link is up, in OCPP ``version`` (None: ``self.version``, 1.6 unless
+        told otherwise); its state is created on first sight. ``ValueError`` for a version the
+        simulators do not speak."""
+        checked = check_version(version or self.version)
         state = self._state(cp_id)
+        state.version = checked
         state.connected, state.connected_at = True, self.now()
 
     def disconnected(self, cp_id: str) -> None:
@@ -221,14 +234,16 @@ class CentralSystemSim:
         state.connected, state.disconnected_at = False, self.now()
 
     def handle_call(self, cp_id: str, action: str, payload: Payload) -> Payload:
-        """The response payload to a CP -> CS CALL from ``cp_id``, or an ``OcppError`` for a
-        CALLERROR: ``NotSupported`` for a CS -> CP action, ``NotImplementedError_`` for an
-        action OCPP 1.6 does not have."""
-        handler = find_handler(self._handlers, action, "central system")
+        """The response payload to a CP -> CS CALL from ``cp_id``, in its version, or an
+        ``OcppError`` for a CALLERROR: ``NotSupported`` for a CS -> CP action,
+        ``NotImplementedError_`` for an action its version does not have."""
+        known = self.charge_points.get(cp_id)
+        speech = known.speech if known is not None else DIALECTS[self.version]
+        handler = find_handler(self._handlers, action, Role.CENTRAL_SYSTEM, speech)
         state = self._state(cp_id)
         state.last_seen = self.now()
         with payload_errors(action):
-            return handler(state, payload)
+            return speech.fit(action, handler(state, payload), request=False)
 
     def on_result(self, cp_id: str, action: str, request: Payload, response: Payload) -> None:
         """Learn from the CALLRESULT of a CALL we sent to ``cp_id``. The last (request, response)
@@ -244,27 +259,32 @@ class CentralSystemSim:
                 learn(state, request, response)
 
     def default_request(self, cp_id: str, action: str) -> Payload | None:
-        """Fields for the CS -> CP ``action`` that depend on what we know of ``cp_id``, or None
-        if nothing does: RemoteStopTransaction its open transaction, RemoteStartTransaction and
-        ReserveNow an Available connector, GetCompositeSchedule and UnlockConnector the
-        connector of its transaction (else 1), ReserveNow an expiry an hour from now and a new
-        reservationId, CancelReservation the last reservation, SendLocalList the next list
-        version, SetChargingProfile a whole TxProfile for the open transaction (else a
-        TxDefaultProfile on connector 0) of 16 A.
+        """Fields for the CS -> CP ``action`` (in ``cp_id``'s version) that depend on what we
+        know of ``cp_id``, or None if nothing does: RemoteStopTransaction its open
+        transaction, RemoteStartTransaction and ReserveNow an Available connector,
+        GetCompositeSchedule and UnlockConnector the connector of its transaction (else 1),
+        ReserveNow an expiry an hour from now and a new reservationId, CancelReservation the
+        last reservation, SendLocalList the next list version, SetChargingProfile a whole
+        TxProfile for the open transaction (else a TxDefaultProfile on connector 0) of 16 A.
 
         Merge contract: these are overrides, not a payload. The console builds the request as
         ``example_payload(version, action)``, then these fields, then the user's ``field=value``s
         (``ocpptk.spec.payloads.build_payload``): each layer replaces the top-level fields it
         names, so a nested object given here (``csChargingProfiles``) replaces the example's
         whole object. Nothing here changes state.
-        ``LocalProtocolError`` for an action a central system does not send.
+        ``LocalProtocolError`` for an action a central system does not send in that version.
         """
-        if action not in CS_TO_CP_V16:
-            raise LocalProtocolError(f"a central system does not send {action} requests")
+        state = self.charge_points.get(cp_id) or ChargePointState(cp_id, self.version)
+        speech = state.speech
+        if action not in speech.cs_to_cp:
+            raise LocalProtocolError(
+                f"a central system does not send {action} requests in OCPP {state.version.value}"
+            )
         build = self._defaults.get(action)
         if build is None:
             return None
-        return build(self.charge_points.get(cp_id) or ChargePointState(cp_id))
+        fields = build(state)
+        return None if fields is None else speech.fit(action, fields)
 
     # ----------------------------------------------------------------- policies and views
 
@@ -329,7 +349,7 @@ class CentralSystemSim:
         return (
             f"{state.charge_point_id}: {link}, {state.registration_status or '-'}, {model}, "
             f"{len(state.connectors)} connectors, {len(state.open_transactions)} open / "
-            f"{len(state.closed_transactions)} closed transactions"
+            f"{len(state.closed_transactions)} closed transactions, OCPP {state.version.value}"
         )
 
     # ----------------------------------------------------------------- helpers
@@ -337,7 +357,7 @@ class CentralSystemSim:
     def _state(self, cp_id: str) -> ChargePointState:
         state = self.charge_points.get(cp_id)
         if state is None:
-            state = self.charge_points[cp_id] = ChargePointState(cp_id)
+            state = self.charge_points[cp_id] = ChargePointState(cp_id, self.version)
         return state
 
     def _timestamp(self, payload: Payload) -> datetime:
@@ -388,7 +408,8 @@ class CentralSystemSim:
         return {"idTagInfo": self.id_tag_info(request["idTag"])}
 
     def _boot_notification(self, state: ChargePointState, request: Payload) -> Payload:
-        """Section 4.2: ``registration_status`` with the current time and heartbeat interval."""
+        """Section 4.2: ``registration_status`` (as the version says it) with the current time
+        and heartbeat interval (under the version's name)."""
         state.boot = BootInfo(
             vendor=request["chargePointVendor"],
             model=request["chargePointModel"],
@@ -397,11 +418,12 @@ class CentralSystemSim:
             firmware_version=request.get("firmwareVersion"),
             request=dict(request),
         )
-        state.registration_status = self.registration_status
+        speech = state.speech
+        state.registration_status = speech.word("RegistrationStatus", self.registration_status)
         return {
-            "status": self.registration_status,
+            "status": state.registration_status,
             "currentTime": format_timestamp(self.now()),
-            "interval": self.heartbeat_interval,
+            speech.boot_interval: self.heartbeat_interval,
         }
 
     def _diagnostics_status_notification(
@@ -420,17 +442,20 @@ class CentralSystemSim:
         return {"currentTime": format_timestamp(state.last_heartbeat)}
 
     def _meter_values(self, state: ChargePointState, request: Payload) -> Payload:
-        """Section 4.7: the last energy register reading, per connector and transaction."""
+        """Section 4.7: the last energy register reading, per connector and transaction (1.2
+        names no transaction: its readings count for the connector only)."""
+        speech = state.speech
         connector = state.connector(request["connectorId"])
         tx = state.open_transactions.get(request.get("transactionId", -1))
-        for meter_value in request["meterValue"]:
-            reading = _energy_wh(meter_value)
+        readings = speech.readings(request)
+        for meter_value in readings:
+            reading = _energy_wh(speech.samples(meter_value))
             if reading is not None:
                 connector.meter_wh = reading
                 if tx is not None:
                     tx.last_meter_wh = reading
         if tx is not None:
-            tx.meter_value_count += len(request["meterValue"])
+            tx.meter_value_count += len(readings)
         return {}
 
     def _start_transaction(self, state: ChargePointState, request: Payload) -> Payload:
@@ -471,8 +496,9 @@ class CentralSystemSim:
                 request["transactionId"],
             )
         else:
-            for meter_value in request.get("transactionData") or []:
-                reading = _energy_wh(meter_value)
+            speech = state.speech
+            for meter_value in speech.stop_readings(request):
+                reading = _energy_wh(speech.samples(meter_value))
                 if reading is not None:
                     tx.last_meter_wh = reading
             tx.meter_stop = request["meterStop"]
@@ -538,14 +564,14 @@ class CentralSystemSim:
             state.charging_profiles.clear(request)
 
 
-def _energy_wh(meter_value: Payload) -> float | None:
-    """The Energy.Active.Import.Register reading of a MeterValue in Wh, if it has one
+def _energy_wh(samples: list[Payload]) -> float | None:
+    """The Energy.Active.Import.Register reading of a MeterValue's samples in Wh, if it has one
     (section 7.31: a sampledValue without measurand is that register; without unit, Wh)."""
     reading = None
-    for sampled in meter_value["sampledValue"]:
+    for sampled in samples:
         unit = sampled.get("unit", "Wh")
         if (
-            sampled.get("measurand", _ENERGY) != _ENERGY
+            sampled.get("measurand", ENERGY) != ENERGY
             or sampled.get("format", "Raw") != "Raw"
             or sampled.get("phase") is not None
             or unit not in _WH_PER_UNIT

@@ -1,4 +1,5 @@
-"""A simulated OCPP 1.6 charge point, sans I/O: feed it events, drain what it wants to send.
+"""A simulated OCPP charge point (1.2, 1.5 or 1.6), sans I/O: feed it events, drain what it
+wants to send.
 
 The transport layer drives it with four calls and one drain:
 
@@ -11,7 +12,11 @@ The transport layer drives it with four calls and one drain:
 - ``outbox()``: the CALLs the charge point decided to send as a consequence of the above
   (TriggerMessage, RemoteStartTransaction, status changes), oldest first; draining empties it.
 
-It never reads the clock (``now`` is injected) and never sends anything itself.
+It never reads the clock (``now`` is injected) and never sends anything itself. It thinks in
+OCPP 1.6 (connector states, the energy register, configuration keys, a local list); its
+``Dialect`` (``ocpptk.sim.dialect``) says what its version calls things, and every payload it
+builds or answers is cut to the fields that version has. A feature the version lacks (charging
+profiles in 1.5, reservations in 1.2) is never offered: its actions do not exist there.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ from ocpptk.sim.connector import (
     Transaction,
 )
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
+from ocpptk.sim.dialect import DIALECTS
 from ocpptk.sim.dispatch import Payload, check_version, find_handler, payload_errors
-from ocpptk.spec.catalog import Version
+from ocpptk.spec.catalog import Role, Version
 
 __all__ = ["ChargePointSim"]
 
@@ -52,13 +58,13 @@ def _one_of(value: str, allowed: Mapping[str, object] | tuple[str, ...], name: s
 
 
 class ChargePointSim:
-    """The behaviour of one OCPP 1.6 charge point with ``connectors`` connectors.
+    """The behaviour of one OCPP charge point with ``connectors`` connectors, in ``version``.
 
     State a console may show or a test may inspect is public: ``connectors`` (id -> Connector,
     with its status, meter and open transaction), ``configuration``, ``reservations``,
     ``local_list`` / ``local_list_version``, ``charging_profiles``, ``transactions`` (finished
     ones), ``registration_status`` and ``heartbeat_interval`` (from BootNotification.conf),
-    ``reset_requested``.
+    ``reset_requested``, and in 1.5 ``local_list_hash`` (SendLocalList ``hash``).
 
     Every connector status change queues a StatusNotification in the outbox.
     """
@@ -84,6 +90,7 @@ class ChargePointSim:
             raise ValueError("a charge point has at least one connector")
         self.charge_point_id = charge_point_id
         self.version = check_version(version)
+        self.speech = DIALECTS[self.version]
         self.now = now
         self.vendor = vendor
         self.model = model
@@ -91,7 +98,7 @@ class ChargePointSim:
         self.firmware_version = firmware_version
         self.id_tag = id_tag
         self.connectors: dict[int, Connector] = {n: Connector(n) for n in range(1, connectors + 1)}
-        self.configuration = Configuration(default_keys(connectors))
+        self.configuration = Configuration(default_keys(connectors, self.speech.profiles))
         self.configuration.update(config or {})
         self.vendors = VendorRegistry()
 
@@ -101,6 +108,7 @@ class ChargePointSim:
         self.auth_cache: dict[str, Payload] = {}  # casefolded idTag -> idTagInfo (Authorize.conf)
         self.local_list: dict[str, Payload] = {}  # casefolded idTag -> AuthorizationData
         self.local_list_version = 0
+        self.local_list_hash: str | None = None  # 1.5: the hash sent with the list, unchecked
         self.reservations: dict[int, Reservation] = {}
         self.charging_profiles = ProfileStore()
         self.transactions: list[Transaction] = []  # finished, oldest first
@@ -146,8 +154,8 @@ class ChargePointSim:
             "Authorize": lambda: {"idTag": self.id_tag},
             "BootNotification": self._boot_notification,
             "DataTransfer": lambda: {"vendorId": self.vendor},
-            "DiagnosticsStatusNotification": lambda: {"status": self.diagnostics_status},
-            "FirmwareStatusNotification": lambda: {"status": self.firmware_status},
+            "DiagnosticsStatusNotification": self._diagnostics_status_notification,
+            "FirmwareStatusNotification": self._firmware_status_notification,
             "Heartbeat": lambda: {},
             "MeterValues": lambda: self._meter_values(self._busy_connector(), "Sample.Periodic"),
             "StartTransaction": lambda: self._start_payload(
@@ -159,8 +167,8 @@ class ChargePointSim:
         # TriggerMessage (section 5.17): requestedMessage -> payloads for connectorId (or None)
         self._triggers: dict[str, Callable[[int | None], list[Payload]]] = {
             "BootNotification": lambda _: [self._boot_notification()],
-            "DiagnosticsStatusNotification": lambda _: [{"status": self.diagnostics_status}],
-            "FirmwareStatusNotification": lambda _: [{"status": self.firmware_status}],
+            "DiagnosticsStatusNotification": lambda _: [self._diagnostics_status_notification()],
+            "FirmwareStatusNotification": lambda _: [self._firmware_status_notification()],
             "Heartbeat": lambda _: [{}],
             "MeterValues": lambda c: [self._meter_values(n, "Trigger") for n in self._targets(c)],
             "StatusNotification": lambda c: [
@@ -172,12 +180,12 @@ class ChargePointSim:
 
     def handle_call(self, action: str, payload: Payload) -> Payload:
         """The response payload to a CS -> CP CALL, or an ``OcppError`` for a CALLERROR:
-        ``NotSupported`` for a CP -> CS action, ``NotImplementedError_`` for an unknown one.
-        Reservations past their expiry date end first."""
-        handler = find_handler(self._handlers, action, "charge point")
+        ``NotSupported`` for a CP -> CS action, ``NotImplementedError_`` for one the version
+        does not have. Reservations past their expiry date end first."""
+        handler = find_handler(self._handlers, action, Role.CHARGE_POINT, self.speech)
         self.expire_reservations()
         with payload_errors(action):
-            return handler(payload)
+            return self.speech.fit(action, handler(payload), request=False)
 
     def on_result(self, action: str, request: Payload, response: Payload) -> None:
         """Learn from the CALLRESULT of a CALL this charge point sent: BootNotification
@@ -211,12 +219,14 @@ class ChargePointSim:
         Builds only; the state changes when ``on_result`` sees the answer.
 
         A console may merge the static example payload under it and the user's fields over it.
-        ``LocalProtocolError`` for an action a charge point does not send.
+        ``LocalProtocolError`` for an action a charge point does not send in its version.
         """
         build = self._defaults.get(action)
-        if build is None:
-            raise LocalProtocolError(f"a charge point does not send {action} requests")
-        return build()
+        if build is None or action not in self.speech.cp_to_cs:
+            raise LocalProtocolError(
+                f"a charge point does not send {action} requests in OCPP {self.version.value}"
+            )
+        return self.speech.fit(action, build())
 
     def outbox(self) -> list[tuple[str, Payload]]:
         """Drain the CALLs to send, as (action, payload), oldest first. Send them after the
@@ -281,6 +291,7 @@ class ChargePointSim:
         return "\n".join(lines)
 
     def _queue(self, action: str, payload: Payload) -> None:
+        payload = self.speech.fit(action, payload)
         logger.debug("%s: queued %s %s", self.charge_point_id, action, payload)
         self._outbox.append((action, payload))
 
@@ -358,12 +369,19 @@ class ChargePointSim:
             payload["firmwareVersion"] = self.firmware_version
         return payload
 
+    def _diagnostics_status_notification(self) -> Payload:
+        return {"status": self.speech.word("DiagnosticsStatus", self.diagnostics_status)}
+
+    def _firmware_status_notification(self) -> Payload:
+        return {"status": self.speech.word("FirmwareStatus", self.firmware_status)}
+
     def _status_notification(self, connector_id: int) -> Payload:
         connector = self.connectors[connector_id]
+        word = self.speech.word
         return {
             "connectorId": connector_id,
-            "errorCode": connector.error_code,
-            "status": connector.status.value,
+            "errorCode": word("ChargePointErrorCode", connector.error_code),
+            "status": word("ChargePointStatus", connector.status.value),
             "timestamp": format_timestamp(self.now()),
         }
 
@@ -373,19 +391,10 @@ class ChargePointSim:
         tx = connector.transaction
         if tx is not None and tx.transaction_id is not None:
             payload["transactionId"] = tx.transaction_id
-        payload["meterValue"] = [
-            {
-                "timestamp": format_timestamp(self.now()),
-                "sampledValue": [
-                    {
-                        "value": str(connector.meter_wh),
-                        "context": context,
-                        "measurand": "Energy.Active.Import.Register",
-                        "unit": "Wh",
-                    }
-                ],
-            }
-        ]
+        reading = self.speech.meter_reading(
+            format_timestamp(self.now()), connector.meter_wh, context
+        )
+        payload[self.speech.meter_value] = [reading]
         return payload
 
     def _start_payload(self, connector_id: int, id_tag: str) -> Payload:
@@ -469,7 +478,8 @@ class ChargePointSim:
 
     def _change_configuration(self, request: Payload) -> Payload:
         """Section 5.3: unknown key NotSupported, readonly or invalid value Rejected."""
-        return {"status": self.configuration.change(request["key"], request["value"])}
+        status = self.configuration.change(request["key"], request["value"])
+        return {"status": self.speech.word("ConfigurationStatus", status)}
 
     def _clear_cache(self, request: Payload) -> Payload:
         self.auth_cache.clear()
@@ -631,12 +641,14 @@ class ChargePointSim:
 
     def _send_local_list(self, request: Payload) -> Payload:
         """Section 5.15: Full replaces the list; Differential adds or updates entries with an
-        idTagInfo and removes those without, and needs a version above the current one."""
+        idTagInfo and removes those without, and needs a version above the current one.
+        A 1.5 ``hash`` of the resulting list is kept as sent and answered back once the list
+        is taken; it is not checked (1.5 defines no form to compute it over)."""
         if not self.supports("LocalAuthListManagement"):
             return {"status": "NotSupported"}
         version = request["listVersion"]
         update = _one_of(request["updateType"], _UPDATE_TYPES, "updateType")
-        entries = request.get("localAuthorizationList") or []
+        entries = self.speech.local_list_entries(request)
         if len(entries) > self.configuration.integer("SendLocalListMaxLength", len(entries)):
             return {"status": "Failed"}
         if update == "Differential" and version <= self.local_list_version:
@@ -650,6 +662,9 @@ class ChargePointSim:
         if len(new) > self.configuration.integer("LocalAuthListMaxLength", len(new)):
             return {"status": "Failed"}
         self.local_list, self.local_list_version = new, version
+        self.local_list_hash = request.get("hash")
+        if self.local_list_hash is not None:
+            return {"status": "Accepted", "hash": self.local_list_hash}
         return {"status": "Accepted"}
 
     def _set_charging_profile(self, request: Payload) -> Payload:
@@ -700,11 +715,11 @@ class ChargePointSim:
         """Section 5.18: a transaction on the connector is stopped first (reason UnlockCommand)."""
         connector = self.connectors.get(request["connectorId"])
         if connector is None:
-            return {"status": "NotSupported"}
+            return {"status": self.speech.word("UnlockStatus", "NotSupported")}
         tx = connector.transaction
         if tx is not None and tx.transaction_id is not None:
             self._queue_stop(tx, "UnlockCommand")
-        return {"status": "Unlocked"}
+        return {"status": self.speech.word("UnlockStatus", "Unlocked")}
 
     def _update_firmware(self, request: Payload) -> Payload:
         """Section 5.19: recorded in ``firmware_updates``; the download is future work."""
@@ -722,13 +737,15 @@ class ChargePointSim:
 
     def _booted(self, request: Payload, response: Payload) -> None:
         """Section 4.2: Accepted makes interval the heartbeat interval; Pending and Rejected
-        make it the time to wait before the next BootNotification."""
+        make it the time to wait before the next BootNotification. (1.2 may leave out the
+        interval, ``heartbeatInterval`` there and in 1.5, and the time.)"""
         self.registration_status = response["status"]
-        self.central_system_time = parse_timestamp(response["currentTime"])
-        interval = response["interval"]
+        if "currentTime" in response:
+            self.central_system_time = parse_timestamp(response["currentTime"])
+        interval = response.get(self.speech.boot_interval)
         if response["status"] == "Accepted":
             self.boot_retry_interval = None
-            if interval > 0:
+            if interval is not None and interval > 0:
                 self.configuration.force("HeartbeatInterval", str(interval))
         else:
             self.boot_retry_interval = interval

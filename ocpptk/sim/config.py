@@ -7,7 +7,7 @@ canonical spelling. Every value is a string on the wire (section 9: "the value .
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -15,6 +15,7 @@ from ocpptk.spec import v16
 
 __all__ = [
     "MEASURANDS",
+    "PROFILES",
     "ConfigKey",
     "Configuration",
     "ValueKind",
@@ -62,24 +63,26 @@ class ConfigKey:
         return {"key": self.key, "readonly": self.readonly, "value": self.value}
 
 
-_PROFILES = ",".join(
-    (
-        "Core",
-        "FirmwareManagement",
-        "LocalAuthListManagement",
-        "Reservation",
-        "SmartCharging",
-        "RemoteTrigger",
-    )
+# The feature profiles of OCPP 1.6 (section 3.4), in SupportedFeatureProfiles order.
+PROFILES: tuple[str, ...] = (
+    "Core",
+    "FirmwareManagement",
+    "LocalAuthListManagement",
+    "Reservation",
+    "SmartCharging",
+    "RemoteTrigger",
 )
 
 
-def default_keys(connectors: int) -> list[ConfigKey]:
-    """The standard keys of the 1.6 profiles (section 9.1 to 9.4) with sensible values."""
+def default_keys(connectors: int, profiles: Collection[str] = PROFILES) -> list[ConfigKey]:
+    """The standard keys of the 1.6 profiles (section 9.1 to 9.4) with sensible values, for a
+    charge point with ``profiles`` (all of them by default): SupportedFeatureProfiles lists
+    those, and the keys of the other profiles are left out."""
     rw, ro = False, True
     i, b, m, s = ValueKind.INTEGER, ValueKind.BOOLEAN, ValueKind.MEASURANDS, ValueKind.STRING
-    rows: list[tuple[str, str, bool, ValueKind]] = [
-        # 9.1 Core profile
+    supported = ",".join(profile for profile in PROFILES if profile in profiles)
+    rows: dict[str, list[tuple[str, str, bool, ValueKind]]] = {}
+    rows["Core"] = [  # 9.1
         ("AllowOfflineTxForUnknownId", "false", rw, b),
         ("AuthorizationCacheEnabled", "true", rw, b),
         ("AuthorizeRemoteTxRequests", "false", rw, b),
@@ -99,23 +102,29 @@ def default_keys(connectors: int) -> list[ConfigKey]:
         ("StopTransactionOnInvalidId", "true", rw, b),
         ("StopTxnAlignedData", "", rw, m),
         ("StopTxnSampledData", "", rw, m),
-        ("SupportedFeatureProfiles", _PROFILES, ro, s),
+        ("SupportedFeatureProfiles", supported, ro, s),
         ("TransactionMessageAttempts", "3", rw, i),
         ("TransactionMessageRetryInterval", "60", rw, i),
         ("UnlockConnectorOnEVSideDisconnect", "true", rw, b),
-        # 9.2 Local Auth List Management profile
+    ]
+    rows["LocalAuthListManagement"] = [  # 9.2
         ("LocalAuthListEnabled", "true", rw, b),
         ("LocalAuthListMaxLength", "100", ro, i),
         ("SendLocalListMaxLength", "100", ro, i),
-        # 9.3 Reservation profile
-        ("ReserveConnectorZeroSupported", "false", ro, b),
-        # 9.4 Smart Charging profile
+    ]
+    rows["Reservation"] = [("ReserveConnectorZeroSupported", "false", ro, b)]  # 9.3
+    rows["SmartCharging"] = [  # 9.4
         ("ChargeProfileMaxStackLevel", "10", ro, i),
         ("ChargingScheduleAllowedChargingRateUnit", "Current,Power", ro, s),
         ("ChargingScheduleMaxPeriods", "24", ro, i),
         ("MaxChargingProfilesInstalled", "10", ro, i),
     ]
-    return [ConfigKey(key, value, readonly, kind) for key, value, readonly, kind in rows]
+    return [
+        ConfigKey(key, value, readonly, kind)
+        for profile, group in rows.items()
+        if profile in profiles
+        for key, value, readonly, kind in group
+    ]
 
 
 class Configuration:

@@ -1,13 +1,13 @@
-"""What both simulators share: the 1.6 action names per direction and the handler lookup.
+"""What both simulators share: the payload type, the version check and the handler lookup.
 
-The simulators keep their handlers in one dict each (action name -> method). ``find_handler``
-turns a miss into the OCPP-J error the specification asks for (OCPP-J 1.6 section 4.2.3):
+The simulators keep their handlers in one dict each (action name -> method), for every action of
+any version; the version's ``Dialect`` (``ocpptk.sim.dialect``, which also holds the action
+lists) says which of them a charge point of that version may call. ``find_handler`` turns a
+miss into the OCPP-J error the specification asks for (OCPP-J 1.6 section 4.2.3):
 ``NotSupported`` for an action this version knows but this end does not handle (a CS->CP action
 sent to a central system), ``NotImplemented`` for an action the version does not know at all.
 ``payload_errors`` converts what a handler trips over in a payload that skipped validation
 (a missing field, a wrong type) into the matching OCPP-J error, at this one boundary.
-
-The lists are kept here, not taken from ``ocpptk.spec``, so the simulators stand on their own.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ocpptk.rpc.errors import (
     PropertyConstraintViolation,
     TypeConstraintViolation,
 )
-from ocpptk.spec.catalog import Version
+from ocpptk.sim.dialect import CP_TO_CS_V16, CS_TO_CP_V16, Dialect, dialect
+from ocpptk.spec.catalog import Role, Version
 
 __all__ = [
     "CP_TO_CS_V16",
@@ -36,60 +37,27 @@ __all__ = [
 
 Payload = dict[str, Any]
 
-# OCPP 1.6 section 4 (operations initiated by the Charge Point) and section 5 (by the CS).
-CP_TO_CS_V16: tuple[str, ...] = (
-    "Authorize",
-    "BootNotification",
-    "DataTransfer",
-    "DiagnosticsStatusNotification",
-    "FirmwareStatusNotification",
-    "Heartbeat",
-    "MeterValues",
-    "StartTransaction",
-    "StatusNotification",
-    "StopTransaction",
-)
-CS_TO_CP_V16: tuple[str, ...] = (
-    "CancelReservation",
-    "ChangeAvailability",
-    "ChangeConfiguration",
-    "ClearCache",
-    "ClearChargingProfile",
-    "DataTransfer",
-    "GetCompositeSchedule",
-    "GetConfiguration",
-    "GetDiagnostics",
-    "GetLocalListVersion",
-    "RemoteStartTransaction",
-    "RemoteStopTransaction",
-    "ReserveNow",
-    "Reset",
-    "SendLocalList",
-    "SetChargingProfile",
-    "TriggerMessage",
-    "UnlockConnector",
-    "UpdateFirmware",
-)
-_KNOWN_V16 = frozenset(CP_TO_CS_V16) | frozenset(CS_TO_CP_V16)
-
 H = TypeVar("H")
+
+_NAMES = {Role.CENTRAL_SYSTEM: "central system", Role.CHARGE_POINT: "charge point"}
 
 
 def check_version(version: Version) -> Version:
-    """``version`` if the simulators implement it, else ``ValueError``."""
-    if version is not Version.V16:
-        raise ValueError(f"the simulators implement OCPP 1.6 only, not {version.value}")
-    return version
+    """``version`` if the simulators speak it (1.2, 1.5, 1.6), else ``ValueError``."""
+    return dialect(version).version
 
 
-def find_handler(handlers: Mapping[str, H], action: str, receiver: str) -> H:
-    """The handler of ``action``, or the OCPP-J error for an action ``receiver`` cannot take."""
+def find_handler(handlers: Mapping[str, H], action: str, receiver: Role, speech: Dialect) -> H:
+    """The handler of ``action`` for ``receiver`` in ``speech``'s version, or the OCPP-J error
+    for an action it cannot take: NotSupported for an action of the version sent the wrong way,
+    NotImplemented for an action the version does not have."""
+    takes = speech.cp_to_cs if receiver is Role.CENTRAL_SYSTEM else speech.cs_to_cp
     handler = handlers.get(action)
-    if handler is not None:
+    if handler is not None and action in takes:
         return handler
-    if action in _KNOWN_V16:
-        raise NotSupported(f"a {receiver} does not handle {action} requests")
-    raise NotImplementedError_(f"OCPP 1.6 has no action {action!r}")
+    if action in speech.known:
+        raise NotSupported(f"a {_NAMES[receiver]} does not handle {action} requests")
+    raise NotImplementedError_(f"OCPP {speech.version.value} has no action {action!r}")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from ocpptk.sim.central_system import CentralSystemSim
+from ocpptk.sim.dispatch import check_version
 from ocpptk.spec.catalog import Role, Version, action
 from ocpptk.spec.payloads import build_payload
 from ocpptk.transport.charge_point import default_validators
@@ -45,6 +46,9 @@ class CentralSystem:
         basic_auth: Credentials | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        versions = tuple(versions)
+        for version in versions:  # refuse now what the simulator could not answer later
+            check_version(version)
         self.sim = sim or CentralSystemSim()
         self.options = options or LinkOptions()
         if log is not None:
@@ -187,7 +191,7 @@ class CentralSystem:
         charge_point_id = link.charge_point_id
         link.handler = partial(self.sim.handle_call, charge_point_id)
         link.result_listeners.append(partial(self.sim.on_result, charge_point_id))
-        self.sim.connected(charge_point_id)
+        self.sim.connected(charge_point_id, link.connection.version)
         link.closed_callbacks.append(partial(self._detach, link))
         if self.options.log:
             self.options.log.note(

@@ -1,7 +1,10 @@
-"""Test helpers for the simulators: a hand-driven clock and the OCA JSON schemas as an oracle.
+"""Test helpers for the simulators: a hand-driven clock and JSON schemas as an oracle.
 
-The schemas live outside the project (``<repo>/../shared/ocpp-spec/json/1.6``); when they are
-absent the schema checks are skipped and only the behavioural assertions run.
+For 1.6 the oracle is the OCA's schemas, which live outside the project
+(``<repo>/../shared/ocpp-spec/json/1.6``); when they are absent the schema checks are skipped and
+only the behavioural assertions run. For 1.2 and 1.5 no OCA JSON schema exists: the oracle is
+ours (``schemas/1.2``, ``schemas/1.5``, read with ``load_schema``), checked with ``jsonschema``
+rather than the fastjsonschema validators the transport uses.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+
+from ocpptk.spec.catalog import Version
+from ocpptk.spec.schemas import load_schema
 
 SCHEMA_DIR = pathlib.Path(__file__).resolve().parents[2].parent / "shared/ocpp-spec/json/1.6"
 HAVE_SCHEMAS = SCHEMA_DIR.is_dir()
@@ -37,10 +43,7 @@ class FakeClock:
         self.moment += timedelta(**delta)
 
 
-@cache
-def _validator(action: str, request: bool) -> jsonschema.Draft4Validator:
-    name = action if request else f"{action}Response"
-    schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8-sig"))
+def _format_checker() -> jsonschema.FormatChecker:
     checker = jsonschema.FormatChecker()
     if "date-time" not in checker.checkers:  # rfc3339-validator is not installed: check it here
 
@@ -50,7 +53,41 @@ def _validator(action: str, request: bool) -> jsonschema.Draft4Validator:
                 datetime.fromisoformat(value)
             return True
 
-    return jsonschema.Draft4Validator(schema, format_checker=checker)
+    return checker
+
+
+@cache
+def _validator(action: str, request: bool) -> jsonschema.Draft4Validator:
+    name = action if request else f"{action}Response"
+    schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8-sig"))
+    return jsonschema.Draft4Validator(schema, format_checker=_format_checker())
+
+
+@cache
+def _our_validator(version: Version, action: str, request: bool) -> jsonschema.Draft4Validator:
+    schema = load_schema(version, action, request)
+    assert schema is not None, f"OCPP {version.value} has no schema for {action}"
+    return jsonschema.Draft4Validator(schema, format_checker=_format_checker())
+
+
+def our_schema_errors(
+    version: Version, action: str, payload: dict[str, Any], request: bool
+) -> list[str]:
+    """What our schema of ``action`` in ``version`` (``schemas/<version>/``) finds wrong with
+    ``payload``; empty: valid."""
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in _our_validator(version, action, request).iter_errors(payload)
+    ]
+
+
+def assert_valid_in(version: Version, action: str, payload: dict[str, Any], request: bool) -> None:
+    """``payload`` is valid against our schema of ``action`` in ``version``."""
+    assert our_schema_errors(version, action, payload, request) == [], (
+        version.value,
+        action,
+        payload,
+    )
 
 
 def schema_errors(action: str, payload: dict[str, Any], request: bool) -> list[str]:

@@ -163,8 +163,8 @@ def test_a_missing_field_is_an_occurrence_violation(cs: CentralSystemSim) -> Non
         cs.handle_call("CP1", "Authorize", {})
 
 
-def test_only_1_6_is_simulated() -> None:
-    with pytest.raises(ValueError, match=r"1\.6"):
+def test_2_0_1_is_not_simulated() -> None:
+    with pytest.raises(ValueError, match=r"1\.2, 1\.5, 1\.6, not 2\.0\.1"):
         CentralSystemSim(version=Version.V201)
 
 

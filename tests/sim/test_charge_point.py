@@ -174,9 +174,9 @@ def test_a_bad_enum_value_is_a_property_violation(cp: ChargePointSim) -> None:
     assert cp.reset_requested is None
 
 
-def test_only_1_6_is_simulated() -> None:
-    with pytest.raises(ValueError, match=r"1\.6"):
-        ChargePointSim("CP1", version=Version.V15)
+def test_2_0_1_is_not_simulated() -> None:
+    with pytest.raises(ValueError, match=r"1\.2, 1\.5, 1\.6, not 2\.0\.1"):
+        ChargePointSim("CP1", version=Version.V201)
 
 
 # ------------------------------------------------------------------ configuration
