@@ -39,13 +39,19 @@ class FrameLog:
             else None
         )
 
+    def now(self) -> datetime:
+        return self._now()
+
+    @staticmethod
+    def heading(stamp: datetime, role: Role, charge_point: str, outgoing: bool) -> str:
+        """The start of a message line: ``[time] cp#CP001: >>cs``."""
+        return f"[{_local(stamp)}] {_arrow(role, charge_point, outgoing)}"
+
     def frame(self, role: Role, charge_point: str, outgoing: bool, text: str) -> None:
         stamp = self._now()
         if self.printer:
-            self.printer(f"[{_local(stamp)}] {_arrow(role, charge_point, outgoing)} {text}")
-        self._write_json(
-            stamp, role, charge_point, direction="out" if outgoing else "in", frame=text
-        )
+            self.printer(f"{self.heading(stamp, role, charge_point, outgoing)} {text}")
+        self.record(stamp, role, charge_point, direction="out" if outgoing else "in", frame=text)
 
     def problem(self, role: Role, charge_point: str, problem: ValidationProblem) -> None:
         stamp = self._now()
@@ -58,7 +64,7 @@ class FrameLog:
                 f"{'' if problem.request else ' response'} fails validation ({verdict}): "
                 f"{type(error).__name__}: {error.description}"
             )
-        self._write_json(
+        self.record(
             stamp,
             role,
             charge_point,
@@ -79,14 +85,15 @@ class FrameLog:
         stamp = self._now()
         if self.printer:
             self.printer(f"[{_local(stamp)}] {_who(role, charge_point)}: {text}")
-        self._write_json(stamp, role, charge_point, event=event, text=text)
+        self.record(stamp, role, charge_point, event=event, text=text)
 
     def close(self) -> None:
         if self._json:
             self._json.close()
             self._json = None
 
-    def _write_json(self, stamp: datetime, role: Role, charge_point: str, **fields: Any) -> None:
+    def record(self, stamp: datetime, role: Role, charge_point: str, **fields: Any) -> None:
+        """One JSON line (if a JSON file is open): time, side, charge point, then ``fields``."""
         if self._json is None:
             return
         record = {
