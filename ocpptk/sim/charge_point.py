@@ -732,8 +732,10 @@ class ChargePointSim:
     # ----------------------------------------------------------------- CS results
 
     def _authorized(self, request: Payload, response: Payload) -> None:
-        if self.configuration.boolean("AuthorizationCacheEnabled"):
-            self.auth_cache[request["idTag"].casefold()] = response["idTagInfo"]
+        id_tag = request.get("idTag")
+        # A custom Authorize sent unvalidated may carry anything; only a tag can be cached.
+        if isinstance(id_tag, str) and self.configuration.boolean("AuthorizationCacheEnabled"):
+            self.auth_cache[id_tag.casefold()] = response["idTagInfo"]
 
     def _booted(self, request: Payload, response: Payload) -> None:
         """Section 4.2: Accepted makes interval the heartbeat interval; Pending and Rejected

@@ -13,10 +13,12 @@ from ocpptk.sim.central_system import CentralSystemSim
 from ocpptk.sim.dispatch import check_version
 from ocpptk.spec.catalog import Role, Version, action
 from ocpptk.spec.payloads import build_payload
-from ocpptk.transport.charge_point import default_validators
-from ocpptk.transport.link import OcppLink
+from ocpptk.transport.charge_point import default_validators, transport_of
+from ocpptk.transport.link import Link
 from ocpptk.transport.log import FrameLog
-from ocpptk.transport.websocket import Credentials, LinkOptions, WebSocketServer
+from ocpptk.transport.options import LinkOptions
+from ocpptk.transport.soap import SoapOptions, SoapServer
+from ocpptk.transport.websocket import Credentials, WebSocketServer
 
 __all__ = ["CentralSystem", "UnknownChargePoint"]
 
@@ -26,11 +28,15 @@ class UnknownChargePoint(LookupError):
 
 
 class CentralSystem:
-    """A central system simulator serving OCPP-J charge points.
+    """A central system simulator serving charge points over OCPP-J, SOAP, or both.
 
     >>> async with CentralSystem(port=9000) as cs:  # doctest: +SKIP
     ...     await cs.wait_for_charge_point("CP001")
     ...     await cs.call("CP001", "Reset", type="Soft")
+
+    ``transport`` is what listens on ``port``: ``"websocket"`` or ``"soap"`` (the
+    CentralSystemService at ``endpoint``). With ``soap_port`` a WebSocket central system also
+    serves SOAP charge points there; one simulator answers both kinds.
     """
 
     def __init__(
@@ -45,7 +51,10 @@ class CentralSystem:
         log: FrameLog | None = None,
         basic_auth: Credentials | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        transport: str = "websocket",
+        soap_port: int | None = None,
     ) -> None:
+        transport = transport_of("", transport)
         versions = tuple(versions)
         for version in versions:  # refuse now what the simulator could not answer later
             check_version(version)
@@ -55,24 +64,59 @@ class CentralSystem:
             self.options.log = log
         if self.options.validators is None:
             self.options.validators = default_validators()
-        self.server = WebSocketServer(
-            self._attach,
-            host=host,
-            port=port,
-            endpoint=endpoint,
-            versions=versions,
-            options=self.options,
-            basic_auth=basic_auth,
-            ssl_context=ssl_context,
-        )
+        self.websocket_server: WebSocketServer | None = None
+        self.soap_server: SoapServer | None = None
+        if transport == "websocket":
+            self.websocket_server = WebSocketServer(
+                self._attach,
+                host=host,
+                port=port,
+                endpoint=endpoint,
+                versions=versions,
+                options=self.options,
+                basic_auth=basic_auth,
+                ssl_context=ssl_context,
+            )
+        if transport == "soap" or soap_port is not None:
+            self.soap_server = SoapServer(
+                Role.CENTRAL_SYSTEM,
+                host=host,
+                port=port if transport == "soap" else (soap_port or 0),
+                path=endpoint,
+                versions=versions,
+                options=SoapOptions.like(self.options),
+                on_link=self._attach,
+                ssl_context=ssl_context,
+            )
+        main = self.websocket_server or self.soap_server
+        assert main is not None
+        self.server: WebSocketServer | SoapServer = main  # the one on ``port``
+        self.versions = versions
         self._arrivals = asyncio.Condition()
         # Told of each charge point as its link opens, and as it closes.
-        self.connect_listeners: list[Callable[[OcppLink], None]] = []
-        self.disconnect_listeners: list[Callable[[OcppLink], None]] = []
+        self.connect_listeners: list[Callable[[Link], None]] = []
+        self.disconnect_listeners: list[Callable[[Link], None]] = []
+
+    @property
+    def servers(self) -> list[WebSocketServer | SoapServer]:
+        return [s for s in (self.websocket_server, self.soap_server) if s is not None]
+
+    @property
+    def links(self) -> dict[str, Link]:
+        """Every charge point's link, whatever its transport."""
+        found: dict[str, Link] = {}
+        for server in self.servers:
+            found.update(server.links)
+        return found
 
     @property
     def url(self) -> str:
         return self.server.url
+
+    @property
+    def soap_url(self) -> str | None:
+        """Where SOAP charge points send their requests, if SOAP is served."""
+        return self.soap_server.url if self.soap_server else None
 
     @property
     def port(self) -> int:
@@ -80,19 +124,21 @@ class CentralSystem:
 
     @property
     def charge_points(self) -> list[str]:
-        return sorted(self.server.links)
+        return sorted(self.links)
 
     async def start(self) -> None:
-        await self.server.start()
+        for server in self.servers:
+            await server.start()
 
     async def close(self) -> None:
-        for link in list(self.server.links.values()):
+        for link in list(self.links.values()):
             await link.close(1001, "central system stopping")
-        await self.server.close()
+        for server in self.servers:
+            await server.close()
 
-    def link(self, charge_point_id: str | None = None) -> OcppLink:
+    def link(self, charge_point_id: str | None = None) -> Link:
         """The link of ``charge_point_id``; with None, of the only charge point connected."""
-        links = self.server.links
+        links = self.links
         if charge_point_id is None:
             if not links:
                 raise UnknownChargePoint("no charge point is connected")
@@ -112,21 +158,20 @@ class CentralSystem:
 
     async def wait_for_charge_point(
         self, charge_point_id: str | None = None, timeout: float = 10.0
-    ) -> OcppLink:
-        """Wait until ``charge_point_id`` (or any charge point) is connected."""
+    ) -> Link:
+        """Wait until ``charge_point_id`` (or any charge point) is connected.
+
+        A SOAP charge point counts as connected from its first request on.
+        """
 
         def arrived() -> bool:
             if charge_point_id is None:
-                return bool(self.server.links)
-            return charge_point_id in self.server.links
+                return bool(self.links)
+            return charge_point_id in self.links
 
         async with self._arrivals:
             await asyncio.wait_for(self._arrivals.wait_for(arrived), timeout)
-        return (
-            self.link(charge_point_id)
-            if charge_point_id
-            else next(iter(self.server.links.values()))
-        )
+        return self.link(charge_point_id) if charge_point_id else next(iter(self.links.values()))
 
     def request(
         self, charge_point_id: str, action_name: str, fields: Mapping[str, Any] | None = None
@@ -171,10 +216,10 @@ class CentralSystem:
     # -- inside --------------------------------------------------------------------------
 
     def _version(self, charge_point_id: str) -> Version:
-        link = self.server.links.get(charge_point_id)
-        return link.connection.version if link else self.server.versions[0]
+        link = self.links.get(charge_point_id)
+        return link.connection.version if link else self.versions[0]
 
-    def _detach(self, link: OcppLink) -> None:
+    def _detach(self, link: Link) -> None:
         charge_point_id = link.charge_point_id
         self.sim.disconnected(charge_point_id)
         if self.options.log:
@@ -187,7 +232,7 @@ class CentralSystem:
         for listener in self.disconnect_listeners:
             listener(link)
 
-    async def _attach(self, link: OcppLink) -> None:
+    async def _attach(self, link: Link) -> None:
         charge_point_id = link.charge_point_id
         link.handler = partial(self.sim.handle_call, charge_point_id)
         link.result_listeners.append(partial(self.sim.on_result, charge_point_id))

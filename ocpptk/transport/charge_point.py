@@ -1,4 +1,4 @@
-"""A simulated charge point on a live link: ChargePointSim behind an OcppLink."""
+"""A simulated charge point on a live link: ChargePointSim behind a WebSocket or SOAP link."""
 
 from __future__ import annotations
 
@@ -17,11 +17,26 @@ from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.spec.catalog import Role, Version, action
 from ocpptk.spec.payloads import build_payload
 from ocpptk.spec.schemas import load_schema
-from ocpptk.transport.link import OcppLink
+from ocpptk.transport.link import Link
 from ocpptk.transport.log import FrameLog
-from ocpptk.transport.websocket import LinkOptions, connect
+from ocpptk.transport.options import LinkOptions
+from ocpptk.transport.soap import SoapLink, SoapOptions, SoapServer, serve_charge_point
+from ocpptk.transport.websocket import connect
 
-__all__ = ["ChargePoint", "default_validators"]
+__all__ = ["TRANSPORTS", "ChargePoint", "default_validators", "transport_of"]
+
+TRANSPORTS = ("websocket", "soap")
+
+
+def transport_of(url: str, transport: str | None = None) -> str:
+    """``transport`` if given (``ws`` for short), else what the URL's scheme says."""
+    if transport is not None:
+        name = "websocket" if transport in ("ws", "wss", "json") else transport
+        if name not in TRANSPORTS:
+            raise ValueError(f"transport must be websocket (ws) or soap, not {transport!r}")
+        return name
+    return "soap" if url.split(":", 1)[0].lower() in ("http", "https") else "websocket"
+
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +48,15 @@ def default_validators() -> Validators:
 
 
 class ChargePoint:
-    """A charge point simulator connected to a central system over OCPP-J.
+    """A charge point simulator connected to a central system, over OCPP-J or SOAP.
 
     >>> async with ChargePoint("ws://127.0.0.1:9000/", "CP001") as cp:  # doctest: +SKIP
     ...     await cp.call("BootNotification", chargePointVendor="ACME")
+
+    Over SOAP (``transport="soap"``, or an ``http://`` URL) ``url`` is the central system's
+    service and the charge point serves its own ChargePointService on ``listen_port`` (0: any
+    free port) for the central system's calls; ``from_url`` is the address it announces in
+    ``wsa:From`` (by default the one it listens on).
     """
 
     def __init__(
@@ -50,8 +70,17 @@ class ChargePoint:
         log: FrameLog | None = None,
         basic_auth: tuple[str, str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        transport: str | None = None,
+        from_url: str | None = None,
+        listen_host: str = "127.0.0.1",
+        listen_port: int = 0,
     ) -> None:
         self.url = url
+        self.transport = transport_of(url, transport)
+        self.from_url = from_url
+        self.listen_host = listen_host
+        self.listen_port = listen_port
+        self.soap_server: SoapServer | None = None
         self.charge_point_id = charge_point_id
         self.version = version
         self.sim = sim or ChargePointSim(charge_point_id, version)
@@ -62,26 +91,48 @@ class ChargePoint:
             self.options.validators = default_validators()
         self.basic_auth = basic_auth
         self.ssl_context = ssl_context
-        self.link: OcppLink | None = None
+        self.link: Link | None = None
         self._reader: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def connect(self) -> None:
-        """Open the link (raises ConnectError with a one-line reason)."""
-        link = await connect(
-            self.url,
-            self.charge_point_id,
-            version=self.version,
-            options=self.options,
-            basic_auth=self.basic_auth,
-            ssl_context=self.ssl_context,
-        )
+        """Open the link (raises ConnectError with a one-line reason).
+
+        Over SOAP nothing is opened (HTTP has no connection to keep); the charge point starts
+        serving its ChargePointService instead.
+        """
+        link: Link
+        if self.transport == "soap":
+            link = await self._serve_soap()
+        else:
+            link = await connect(
+                self.url,
+                self.charge_point_id,
+                version=self.version,
+                options=self.options,
+                basic_auth=self.basic_auth,
+                ssl_context=self.ssl_context,
+            )
         link.handler = self._handle
         link.result_listeners.append(self._learn)
         link.event_listeners.append(self._notice_failure)
         link.closed_callbacks.append(self._note_close)
         self.link = link
         self._reader = asyncio.get_running_loop().create_task(link.run())
+
+    async def _serve_soap(self) -> SoapLink:
+        link = SoapLink(
+            Role.CHARGE_POINT,
+            self.version,
+            self.charge_point_id,
+            peer_url=self.url,
+            from_address=self.from_url,
+            options=SoapOptions.like(self.options),
+        )
+        self.soap_server = await serve_charge_point(
+            link, host=self.listen_host, port=self.listen_port
+        )
+        return link
 
     @property
     def idle(self) -> bool:
@@ -126,6 +177,9 @@ class ChargePoint:
         if self._reader is not None:
             await self._reader
             self._reader = None
+        if self.soap_server is not None:
+            await self.soap_server.close()
+            self.soap_server = None
         for task in list(self._tasks):
             task.cancel()
 
@@ -151,7 +205,7 @@ class ChargePoint:
         known = action(self.version, action_name)
         return known is not None and Role.CHARGE_POINT.may_send(known)
 
-    def _require_link(self) -> OcppLink:
+    def _require_link(self) -> Link:
         if self.link is None or self.link.closed.is_set():
             raise ConnectionError(f"charge point {self.charge_point_id} is not connected")
         return self.link

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.asyncio.connection import Connection as WebSocket
 from websockets.exceptions import ConnectionClosed
@@ -29,12 +29,16 @@ from ocpptk.rpc.events import (
     UnexpectedMessage,
     ValidationProblem,
 )
+from ocpptk.rpc.validation import ValidationMode
+from ocpptk.spec.catalog import Version
 from ocpptk.transport.log import FrameLog
 
 __all__ = [
     "DEFAULT_PING_TIMEOUT",
     "DEFAULT_RESPONSE_TIMEOUT",
     "Handler",
+    "Link",
+    "LinkState",
     "OcppLink",
     "ResultListener",
 ]
@@ -52,6 +56,55 @@ Handler = Callable[[str, dict[str, Any]], dict[str, Any] | Awaitable[dict[str, A
 
 # Told of every successful exchange that we started: (action, request, response).
 ResultListener = Callable[[str, dict[str, Any], dict[str, Any]], None]
+
+
+class LinkState(Protocol):
+    """The protocol state behind a link (an rpc.Connection, or SOAP's caller)."""
+
+    version: Version
+    incoming: ValidationMode
+    outgoing: ValidationMode
+
+    @property
+    def in_flight(self) -> str | None: ...
+
+    @property
+    def queued(self) -> int: ...
+
+
+class Link(Protocol):
+    """What the runners and the console need of a link, over WebSocket or SOAP."""
+
+    charge_point_id: str
+    handler: Handler | None
+    response_timeout: float
+    result_listeners: list[ResultListener]
+    event_listeners: list[Callable[[Event], None]]
+    closed_callbacks: list[Callable[[], None]]
+    closed: asyncio.Event
+
+    @property
+    def connection(self) -> LinkState: ...
+
+    @property
+    def subprotocol(self) -> str | None: ...
+
+    async def call(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        validate: bool = True,
+        timeout: float | None = None,
+    ) -> dict[str, Any]: ...
+
+    def send_raw(self, text: str) -> Any: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+    async def run(self) -> None: ...
+
+    def close_description(self) -> str: ...
 
 
 class OcppLink:

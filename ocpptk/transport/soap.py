@@ -28,7 +28,7 @@ import inspect
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Container
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,7 +42,6 @@ from ocpptk.rpc.events import (
     ResultReceived,
     ValidationProblem,
 )
-from ocpptk.rpc.validation import ValidationMode, Validators
 from ocpptk.soap.codec import SoapMessage, codec
 from ocpptk.soap.session import (
     Inbound,
@@ -56,8 +55,9 @@ from ocpptk.soap.xml import DEFAULT_MAX_SIZE, WSA_ANONYMOUS, SoapVersion
 from ocpptk.spec import wsdl_gen
 from ocpptk.spec.catalog import Role, Version
 from ocpptk.transport.http import HttpClient, HttpError, HttpRequest, HttpResponse, HttpServer
-from ocpptk.transport.link import DEFAULT_RESPONSE_TIMEOUT, Handler, ResultListener
+from ocpptk.transport.link import Handler, ResultListener
 from ocpptk.transport.log import FrameLog
+from ocpptk.transport.options import LinkOptions
 from ocpptk.transport.soap_log import EnvelopeLog
 
 __all__ = ["SoapLink", "SoapOptions", "SoapServer", "serve_charge_point"]
@@ -66,20 +66,21 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class SoapOptions:
-    """What every SOAP link and server of a process shares (``LinkOptions`` for SOAP)."""
+class SoapOptions(LinkOptions):
+    """``LinkOptions`` with what only SOAP has (ping settings do not apply to it)."""
 
-    log: FrameLog | None = None
-    validators: Validators | None = None
-    incoming: ValidationMode = ValidationMode.STRICT
-    outgoing: ValidationMode = ValidationMode.STRICT
     strict: bool = False  # refuse SOAP 1.1, a missing MessageID, a mismatched wsa:Action
-    response_timeout: float = DEFAULT_RESPONSE_TIMEOUT
     max_body: int = DEFAULT_MAX_SIZE
     print_xml: bool = False  # the whole envelope under each log line
     print_headers: bool = False  # the HTTP headers under each log line
     soap_version: SoapVersion = SoapVersion.SOAP12  # of the requests we send
-    id_generator: Callable[[], str] | None = None  # MessageIDs; urn:uuid:<uuid4> by default
+
+    @classmethod
+    def like(cls, options: LinkOptions) -> SoapOptions:
+        """SOAP options sharing what ``options`` says (log, validation, timeouts, ids)."""
+        if isinstance(options, SoapOptions):
+            return options
+        return cls(**{f.name: getattr(options, f.name) for f in fields(LinkOptions)})
 
     def envelope_log(self) -> EnvelopeLog | None:
         if self.log is None:

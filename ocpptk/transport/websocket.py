@@ -13,9 +13,7 @@ import base64
 import binascii
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from websockets.asyncio.client import connect as ws_connect
@@ -24,15 +22,13 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.http11 import Request, Response
 
-from ocpptk.rpc.connection import Connection
-from ocpptk.rpc.validation import ValidationMode, Validators
 from ocpptk.spec.catalog import Role, Version
-from ocpptk.transport.link import DEFAULT_PING_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, OcppLink
-from ocpptk.transport.log import FrameLog
+from ocpptk.transport.link import OcppLink
+from ocpptk.transport.options import LinkOptions
 
 __all__ = [
     "ConnectError",
-    "LinkOptions",
+    "LinkOptions",  # re-exported: it lived here first
     "WebSocketServer",
     "client_ssl_context",
     "connect",
@@ -42,34 +38,6 @@ __all__ = [
 
 class ConnectError(Exception):
     """The charge point could not open its link; the message says why, in one line."""
-
-
-@dataclass
-class LinkOptions:
-    """What every link of a client or server shares."""
-
-    log: FrameLog | None = None
-    validators: Validators | None = None
-    incoming: ValidationMode = ValidationMode.STRICT
-    outgoing: ValidationMode = ValidationMode.STRICT
-    response_timeout: float = DEFAULT_RESPONSE_TIMEOUT
-    ping_interval: float = 0
-    ping_timeout: float = DEFAULT_PING_TIMEOUT
-    id_generator: Callable[[], str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def connection(self, role: Role, version: Version) -> Connection:
-        kwargs: dict[str, Any] = {}
-        if self.id_generator is not None:
-            kwargs["id_generator"] = self.id_generator
-        return Connection(
-            role,
-            version,
-            validators=self.validators,
-            incoming=self.incoming,
-            outgoing=self.outgoing,
-            **kwargs,
-        )
 
 
 def client_ssl_context(

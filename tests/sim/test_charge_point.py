@@ -853,3 +853,11 @@ def test_charge_point_and_central_system_agree(clock: FakeClock) -> None:
     assert (closed.transaction_id, closed.energy_wh, closed.stop_reason) == (tid, 7000, "Remote")
     assert state.connectors[1].status == "Available"
     assert cp.transactions[0].transaction_id == tid
+
+
+def test_an_unvalidated_authorize_with_a_number_for_a_tag_is_not_cached() -> None:
+    cp = ChargePointSim("CP1")
+    cp.on_result("Authorize", {"idTag": 42}, {"idTagInfo": {"status": "Accepted"}})
+    assert cp.auth_cache == {}
+    cp.on_result("Authorize", {"idTag": "Tag1"}, {"idTagInfo": {"status": "Accepted"}})
+    assert cp.auth_cache == {"tag1": {"status": "Accepted"}}
