@@ -1,9 +1,10 @@
 """The ``ocpptk`` command.
 
 ``ocpptk start_cs PORT ...`` and ``ocpptk start_cp URL ID ...`` start a central system or a
-charge point, then open the console (or run a script, or serve); plain ``ocpptk`` opens the
-console with nothing running. Other subcommands (``demo``) hand their arguments to their own
-``main``. Subcommands come from the ``SUBCOMMANDS`` table: a new one is one entry.
+charge point (over WebSocket or SOAP, for OCPP 1.2, 1.5 or 1.6), then open the console (or run
+a script, or serve); plain ``ocpptk`` opens the console with nothing running. Other
+subcommands (``demo``) hand their arguments to their own ``main``. Subcommands come from the
+``SUBCOMMANDS`` table: a new one is one entry.
 
 Where the console's commands come from:
 
@@ -103,15 +104,20 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     for command in (
         Subcommand(
             "start_cs",
-            "start a central system on PORT, then open the console",
+            "start a central system on PORT (ws, soap or both), then the console",
             _start("start_cs"),
         ),
         Subcommand(
             "start_cp",
-            "start a charge point connected to URL as ID, then open the console",
+            "start a charge point talking to URL (ws://, http://) as ID, then the console",
             _start("start_cp"),
         ),
         Subcommand("demo", "a central system and a charge point talking, narrated", _demo),
+        Subcommand(
+            "doc",
+            "example requests and responses of a version: OCPP-J frames, SOAP envelopes",
+            lambda argv: int(__import__("ocpptk.doc", fromlist=["main"]).main(argv)),
+        ),
     )
 }
 
@@ -131,8 +137,9 @@ def _top_parser() -> argparse.ArgumentParser:
         argparse.ArgumentParser(
             prog="ocpptk",
             usage="ocpptk [-h] [--version] [SUBCOMMAND [ARGS ...] | console options]",
-            description="Simulate either end of an OCPP 1.6 link over OCPP-J: a central "
-            "system, charge points, or both, from an interactive console or a script.",
+            description="Simulate either end of an OCPP 1.2, 1.5 or 1.6 link, over OCPP-J "
+            "(JSON on WebSocket) or SOAP 1.2/HTTP: a central system, charge points, or both, "
+            "from an interactive console or a script.",
             epilog=f"subcommands:\n{listing}\n\n{prose}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )

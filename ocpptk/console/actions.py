@@ -1,11 +1,14 @@
-"""One console command per OCPP 1.6 action, generated from the message model.
+"""One console command per OCPP action, generated from the message models of 1.2, 1.5 and 1.6.
 
 A charge point gets a command per action it may send, named after it in lower case
 (``bootnotification``, ``heartbeat``, ``datatransfer``); the central system gets ``remote_`` and
-the same (``remote_reset``, ``remote_datatransfer``). Each command builds its payload with the
-transport's ``request`` (the model's example, then the simulator's values, then the user's
-``field=value`` words), sends it, waits for the answer and prints it. Help and completion come
-from the model too, so a new action needs no console code.
+the same (``remote_reset``, ``remote_datatransfer``). The commands are the union of the versions'
+actions; each one speaks the version of the link it is sent on (the charge point's ``-p``, the
+version a charge point connected with), and an action that version lacks is a one-line error
+naming it. Each command builds its payload with the transport's ``request`` (the version's
+example, then the simulator's values, then the user's ``field=value`` words), sends it, waits
+for the answer and prints it. Help and completion come from the models too, so a new action
+needs no console code.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ocpptk.console.fields import (
     payload_of,
     value_choices,
 )
+from ocpptk.console.parsers import SUPPORTED_VERSIONS
 from ocpptk.console.tokens import split
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.spec.model import Action, Array, DataType, Object
@@ -36,9 +40,29 @@ from ocpptk.spec.model import Action, Array, DataType, Object
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole  # noqa: F401 - in CommandSet["OcppConsole"]
 
-__all__ = ["ActionCommands", "CentralSystemActions", "ChargePointActions", "command_name"]
+__all__ = [
+    "ActionCommands",
+    "CentralSystemActions",
+    "ChargePointActions",
+    "command_name",
+    "versions_of",
+]
 
-VERSION = Version.V16
+VERSIONS = SUPPORTED_VERSIONS  # newest first: help describes an action as its newest version does
+
+
+def versions_of(action: str) -> list[Version]:
+    """The versions that have ``action``, newest first."""
+    return [version for version in VERSIONS if action in actions(version)]
+
+
+def _missing(action: str, version: Version, who: str) -> ConsoleError:
+    having = [v.value for v in reversed(versions_of(action))]
+    names = " and ".join(having) if len(having) < 3 else ", ".join(having)
+    verb = "has" if len(having) == 1 else "have"
+    return ConsoleError(
+        f"{who} speaks OCPP {version.value}, which has no {action} (OCPP {names} {verb} it)"
+    )
 
 
 def command_name(role: Role, action: str) -> str:
@@ -61,15 +85,24 @@ class ActionCommands(CommandSet["OcppConsole"]):
             split(statement.args), {self.TARGET_OPTION: "target", "--timeout": "timeout"}
         )
         timeout = timeout_option(options)
+        target = options.get("target")
+        version, who = self.version_of(target)
+        if action not in actions(version):
+            raise _missing(action, version, who)
         try:
             assignments = parse_assignments(word.text for word in words)
-            warnings = check_names(VERSION, action, assignments)
+            warnings = check_names(version, action, assignments)
         except FieldError as exc:
             raise ConsoleError(str(exc)) from None
         for warning in warnings:
             self._cmd.warn(f"{command}: {warning}")
-        fields = payload_of(coerce(VERSION, action, assignments))
-        self.send(action, fields, options.get("target"), timeout)
+        fields = payload_of(coerce(version, action, assignments))
+        self.send(action, fields, target, timeout)
+
+    def version_of(self, target: str | None) -> tuple[Version, str]:
+        """The version spoken with ``target`` (None: the only one) and who that is; raises
+        ConsoleError when there is no such target."""
+        raise NotImplementedError
 
     def send(
         self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
@@ -78,6 +111,22 @@ class ActionCommands(CommandSet["OcppConsole"]):
 
     def target_ids(self) -> list[str]:
         raise NotImplementedError
+
+    def completion_version(self, action: str, words: list[str]) -> Version:
+        """The version to complete ``action``'s fields in: the target's (named in ``words``,
+        or the only one) when it has the action, else the newest version that has it."""
+        target = None
+        option = self.TARGET_OPTION
+        for index, word in enumerate(words):
+            if word == option and index + 1 < len(words):
+                target = words[index + 1]
+            elif word.startswith(option + "="):
+                target = word.partition("=")[2]
+        try:
+            version, _ = self.version_of(target)
+        except ConsoleError:
+            version = VERSIONS[0]
+        return version if action in actions(version) else versions_of(action)[0]
 
     def complete_fields(
         self, action: str, text: str, line: str, begidx: int, endidx: int
@@ -93,17 +142,18 @@ class ActionCommands(CommandSet["OcppConsole"]):
             return Completions()
         if text.startswith("-"):
             return items(text, [self.TARGET_OPTION, "--timeout"])
+        version = self.completion_version(action, words)
         if "=" in text:
             name = text.partition("=")[0]
             return items(
-                text, [f"{name}={value}" for value in value_choices(VERSION, action, name)]
+                text, [f"{name}={value}" for value in value_choices(version, action, name)]
             )
         used = {word.partition("=")[0] for word in words[1:]}
         return items(
             text,
             [
                 (f"{name}=", describe_type(data_type))
-                for name, data_type in field_names(VERSION, action)
+                for name, data_type in field_names(version, action)
                 if name not in used
             ],
             finalize=False,
@@ -113,10 +163,14 @@ class ActionCommands(CommandSet["OcppConsole"]):
 class ChargePointActions(ActionCommands):
     """The CALLs a charge point sends to the central system."""
 
-    DEFAULT_CATEGORY = "Charge point: OCPP 1.6 calls to the central system"
+    DEFAULT_CATEGORY = "Charge point: OCPP calls to the central system"
     ROLE = Role.CHARGE_POINT
     TARGET_OPTION = "--id"
     PEER = "the central system"
+
+    def version_of(self, target: str | None) -> tuple[Version, str]:
+        cp = self._cmd.charge_point(target)
+        return cp.version, f"charge point {cp.charge_point_id}"
 
     def send(
         self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
@@ -142,10 +196,14 @@ class ChargePointActions(ActionCommands):
 class CentralSystemActions(ActionCommands):
     """The CALLs the central system sends to a charge point."""
 
-    DEFAULT_CATEGORY = "Central system: OCPP 1.6 calls to a charge point"
+    DEFAULT_CATEGORY = "Central system: OCPP calls to a charge point"
     ROLE = Role.CENTRAL_SYSTEM
     TARGET_OPTION = "--remote-id"
     PEER = "a charge point"
+
+    def version_of(self, target: str | None) -> tuple[Version, str]:
+        link = self._cmd.central_link(target)
+        return link.connection.version, f"charge point {link.charge_point_id}"
 
     def send(
         self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
@@ -193,27 +251,45 @@ def _example(act: Action) -> str:
     return " ".join(words)
 
 
-def _doc(cls: type[ActionCommands], act: Action) -> str:
-    command = command_name(cls.ROLE, act.name)
+def _field_lines(act: Action) -> list[str]:
+    fields = list(_fields(act.request))
+    if not fields:
+        return [f"  {act.name} has no fields."]
+    width = max(len(name) for name, _, _ in fields) + 2
+    lines = []
+    for name, data_type, required in fields:
+        mark = "*" if required else " "
+        suffix = "  (give the whole list as JSON)" if isinstance(data_type, Array) else ""
+        lines.append(f"  {name + mark:<{width}}{describe_type(data_type)}{suffix}")
+    return lines
+
+
+def _doc(cls: type[ActionCommands], name: str) -> str:
+    command = command_name(cls.ROLE, name)
+    having = versions_of(name)
+    act = actions(having[0])[name]
     summary = act.doc or f"The {act.name} operation."
+    names = ", ".join(v.value for v in reversed(having))
+    lacking = [v.value for v in reversed(VERSIONS) if v not in having]
+    where = f"In OCPP {names}" + (f" (not in {', '.join(lacking)})" if lacking else "") + "."
     lines = [
         f"{summary} Sends {act.name} to {cls.PEER} and prints the answer.",
         "",
         f"Usage: {command} [FIELD=VALUE ...] [{cls.TARGET_OPTION} CP] [--timeout SECONDS]",
         "",
+        f"{where} The payload is of the version the link speaks.",
+        f"Fields of {act.name} in OCPP {having[0].value} (* required; those not given keep "
+        "the simulator's values):",
+        *_field_lines(act),
     ]
-    fields = list(_fields(act.request))
-    if fields:
-        lines.append(
-            f"Fields of {act.name} (* required; those not given keep the simulator's values):"
-        )
-        width = max(len(name) for name, _, _ in fields) + 2
-        for name, data_type, required in fields:
-            mark = "*" if required else " "
-            suffix = "  (give the whole list as JSON)" if isinstance(data_type, Array) else ""
-            lines.append(f"  {name + mark:<{width}}{describe_type(data_type)}{suffix}")
-    else:
-        lines.append(f"{act.name} has no fields.")
+    shown = lines[-len(_field_lines(act)) :]
+    for version in having[1:]:
+        older = _field_lines(actions(version)[name])
+        if older == shown:
+            lines.append(f"The same in OCPP {version.value}.")
+        else:
+            lines += [f"Fields in OCPP {version.value}:", *older]
+            shown = older
     lines.append("")
     example = _example(act)
     if example:
@@ -225,9 +301,9 @@ def _doc(cls: type[ActionCommands], act: Action) -> str:
     return "\n".join(lines)
 
 
-def _make_command(cls: type[ActionCommands], act: Action) -> None:
-    command = command_name(cls.ROLE, act.name)
-    action_name = act.name
+def _make_command(cls: type[ActionCommands], name: str) -> None:
+    command = command_name(cls.ROLE, name)
+    action_name = name
 
     def do_action(self: ActionCommands, statement: Statement) -> None:
         self.run_action(action_name, statement)
@@ -241,14 +317,23 @@ def _make_command(cls: type[ActionCommands], act: Action) -> None:
         (f"do_{command}", do_action),
         (f"complete_{command}", complete_action),
     ]
-    for name, function in functions:
-        function.__name__ = name
-        function.__qualname__ = f"{cls.__name__}.{name}"
-        setattr(cls, name, function)
-    do_action.__doc__ = _doc(cls, act)
+    for function_name, function in functions:
+        function.__name__ = function_name
+        function.__qualname__ = f"{cls.__name__}.{function_name}"
+        setattr(cls, function_name, function)
+    do_action.__doc__ = _doc(cls, name)
+
+
+def _union() -> dict[str, list[Action]]:
+    """Every action name of the versions, the newest first, with its definitions."""
+    found: dict[str, list[Action]] = {}
+    for version in VERSIONS:
+        for act in actions(version).values():
+            found.setdefault(act.name, []).append(act)
+    return found
 
 
 for _cls in (ChargePointActions, CentralSystemActions):
-    for _act in actions(VERSION).values():
-        if _cls.ROLE.may_send(_act):
-            _make_command(_cls, _act)
+    for _name, _definitions in _union().items():
+        if any(_cls.ROLE.may_send(definition) for definition in _definitions):
+            _make_command(_cls, _name)

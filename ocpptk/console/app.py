@@ -41,8 +41,9 @@ from ocpptk.console.parsers import OneLineParser, seconds
 from ocpptk.console.tokens import OcppStatementParser, split
 from ocpptk.transport.central_system import CentralSystem, UnknownChargePoint
 from ocpptk.transport.charge_point import ChargePoint
-from ocpptk.transport.link import OcppLink
+from ocpptk.transport.link import Link, OcppLink
 from ocpptk.transport.log import FrameLog
+from ocpptk.transport.soap import SoapLink
 from ocpptk.transport.websocket import charge_point_url
 
 __all__ = ["OcppConsole"]
@@ -206,12 +207,14 @@ class OcppConsole(Cmd):
                 f"running: {', '.join(running) or 'none'}"
             ) from None
 
-    def central_link(self, charge_point_id: str | None) -> OcppLink:
+    def central_link(self, charge_point_id: str | None) -> Link:
         """The central system's link to ``charge_point_id``; with None, to the only one."""
         cs = self.require_central_system()
         if charge_point_id is None and not cs.charge_points:
+            soap = " (a SOAP one, from its first request)" if cs.soap_server is not None else ""
             raise ConsoleError(
-                "no charge point is connected to the central system (wait_for_cp waits for one)"
+                f"no charge point is connected to the central system{soap}; "
+                "wait_for_cp waits for one"
             )
         try:
             return cs.link(charge_point_id)
@@ -380,23 +383,40 @@ class OcppConsole(Cmd):
         lines: list[str] = []
         cs = self.central_system
         if cs is not None:
-            server = cs.server
-            lines.append(
-                f"central system on {server.host}:{cs.port}: charge points connect to "
-                f"{cs.url}<id>; accepts {', '.join(v.subprotocol for v in server.versions)}"
-            )
+            accepts = ", ".join(v.subprotocol for v in cs.versions)
+            if cs.websocket_server is not None:
+                server = cs.websocket_server
+                lines.append(
+                    f"central system on {server.host}:{server.port}: WebSocket charge points "
+                    f"connect to {server.url}<id>; accepts {accepts}"
+                )
+            if cs.soap_server is not None:
+                soap = cs.soap_server
+                lines.append(
+                    f"central system on {soap.http.host}:{soap.port}: SOAP charge points send "
+                    f"to {soap.url}; accepts {accepts}"
+                )
+            links = cs.links
             for cp_id in cs.charge_points:
-                link = server.links[cp_id]
-                lines.append(f"  {cp_id}: connected, {link.subprotocol}, {_link_settings(link)}")
-            if not cs.charge_points:
+                lines.append(f"  {cp_id}: {_link_state(links[cp_id])}")
+            if not links:
                 lines.append("  no charge point connected")
             if verbose:
                 lines.extend("  " + line for line in cs.sim.summary().splitlines())
         for cp_id, cp in sorted(self.charge_points.items()):
             cp_link = cp.link
-            if cp.connected and cp_link is not None:
+            if isinstance(cp_link, SoapLink) and cp.connected:
+                served = cp.soap_server.url if cp.soap_server is not None else "nowhere"
+                state = (
+                    f"SOAP, OCPP {cp.version.value}, sends to {cp_link.peer_url}, serves "
+                    f"{served} (wsa:From {cp_link.from_address}), {_link_settings(cp_link)}"
+                )
+            elif cp.connected and cp_link is not None:
                 url = charge_point_url(cp.url, cp_id)
-                state = f"connected to {url} ({cp_link.subprotocol}), {_link_settings(cp_link)}"
+                state = (
+                    f"connected to {url} ({cp_link.subprotocol}) over WebSocket, "
+                    f"{_link_settings(cp_link)}"
+                )
             else:
                 state = f"disconnected from {charge_point_url(cp.url, cp_id)}"
             lines.append(f"charge point {cp_id}: {state}")
@@ -436,10 +456,21 @@ class OcppConsole(Cmd):
           validation=strict|warn|off       payload validation, both directions
           validation_in=...                of what the peer sends
           validation_out=...               of what we send
-          print_frames=true|false          print frames and link events (JSON logs go on)
+          print_frames=true|false          print frames, envelopes and link events (JSON
+                                           logs go on)
+          print_xml=true|false             SOAP: print each envelope under its line
+          print_headers=true|false         SOAP: print each message's HTTP headers
+          strict=true|false                SOAP: refuse SOAP 1.1, a missing wsa:MessageID,
+                                           a wsa:Action that does not match the body
+
+        websocket_ping_interval is for WebSocket links, the last three for SOAP; print_xml,
+        print_headers and strict apply to the whole central system (its SOAP service reads
+        them for every charge point), or to each charge point run here.
 
         Examples: set cs websocket_ping_interval=120
                   set cp validation=warn --id CP001
+                  set cp print_xml=true
+                  set cs strict=true
                   set debug true
         """
         args = statement.args if isinstance(statement, Statement) else statement
@@ -489,10 +520,20 @@ class _ConsoleLogHandler(logging.Handler):
             self.handleError(record)
 
 
-def _link_settings(link: Any) -> str:
+def _link_state(link: Link) -> str:
+    """A central system's link, for ``status``."""
+    if isinstance(link, SoapLink):
+        where = link.peer_url or "an address it has not sent (no wsa:From)"
+        return f"SOAP, OCPP {link.version.value}, called at {where}, {_link_settings(link)}"
+    return f"connected, {link.subprotocol} over WebSocket, {_link_settings(link)}"
+
+
+def _link_settings(link: Link) -> str:
     connection = link.connection
-    ping = f"ping every {link.ping_interval:g} s" if link.ping_interval else "no pings"
+    ping = ""
+    if isinstance(link, OcppLink):
+        ping = f"ping every {link.ping_interval:g} s, " if link.ping_interval else "no pings, "
     return (
-        f"{ping}, timeout {link.response_timeout:g} s, validation "
+        f"{ping}timeout {link.response_timeout:g} s, validation "
         f"in={connection.incoming.value} out={connection.outgoing.value}"
     )

@@ -1,12 +1,17 @@
 """Console commands that run the central system: start_cs, stop_cs, wait_for_cp, pings, custom
-and raw frames to a charge point.
+and raw messages to a charge point.
 
-The OCPP actions themselves (``remote_reset`` ...) are generated in ``actions``.
+One central system serves WebSocket charge points, SOAP ones (its CentralSystemService, which
+learns where to call each charge point from its ``wsa:From``), or both on two ports
+(``-t ws,soap``). The commands work on a link of either kind; a WebSocket ping to a SOAP
+charge point is a one-line error. The OCPP actions themselves (``remote_reset`` ...) are
+generated in ``actions``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ssl
 from typing import TYPE_CHECKING, Any
 
@@ -15,16 +20,16 @@ from cmd2 import Choices, CommandSet, Completions, Statement, with_argparser
 from ocpptk.console import parsers
 from ocpptk.console.arguments import timeout_option
 from ocpptk.console.completion import complete_send, complete_words, items
-from ocpptk.console.custom import parse_raw, parse_send, raw_answer_line, send_raw_and_wait
+from ocpptk.console.custom import parse_raw, parse_send, past_options, send_raw_command
 from ocpptk.console.errors import ConsoleError
 from ocpptk.console.exchange import exchange
 from ocpptk.console.parsers import OneLineParser
-from ocpptk.rpc.errors import LocalProtocolError
 from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role
 from ocpptk.transport.central_system import CentralSystem
-from ocpptk.transport.link import OcppLink
-from ocpptk.transport.websocket import LinkOptions, server_ssl_context
+from ocpptk.transport.link import Link, OcppLink
+from ocpptk.transport.soap import SoapOptions
+from ocpptk.transport.websocket import server_ssl_context
 
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["CentralSystemCommands", "basic_auth_table", "start_central_system"]
 
 _REMOTE_ID = {"--remote-id": "id", "--timeout": "timeout"}
+_RAW = {"--remote-id", "--file"}
 
 
 def basic_auth_table(pairs: list[str]) -> dict[str, str]:
@@ -56,22 +62,46 @@ def _ssl_context(args: Any) -> ssl.SSLContext | None:
         raise ConsoleError(f"cannot load the TLS files: {exc}") from None
 
 
+def _soap_port(args: Any) -> int | None:
+    """Where SOAP is served beside WebSocket (None: SOAP alone on PORT, or no SOAP)."""
+    both = "websocket" in args.transport and "soap" in args.transport
+    if args.soap_port is not None and not both:
+        raise ConsoleError("--soap-port is for -t ws,soap (with -t soap, SOAP is on PORT)")
+    if not both:
+        return None
+    if args.soap_port is not None:
+        return int(args.soap_port)
+    if args.port == 0:
+        return 0
+    if args.port == 65535:
+        raise ConsoleError("PORT+1 is no port: give --soap-port")
+    return int(args.port) + 1
+
+
 def start_central_system(app: OcppConsole, args: argparse.Namespace) -> CentralSystem:
     """What ``start_cs`` does (also for ``ocpptk start_cs`` in a shell): listen at once and
-    print the URL charge points should use."""
+    print the URLs charge points should use."""
     if app.central_system is not None:
         raise ConsoleError(
             f"a central system already runs here ({app.central_system.url}); stop_cs first"
         )
+    websocket = "websocket" in args.transport
+    soap_port = _soap_port(args)
+    if args.basic_auth and not websocket:
+        raise ConsoleError("--basic-auth checks WebSocket charge points; -t soap serves none")
+    if args.headers and "soap" not in args.transport:
+        raise ConsoleError("-h (--headers) prints SOAP messages' headers; add -t soap or ws,soap")
     auth = basic_auth_table(args.basic_auth) if args.basic_auth else None
     ssl_context = _ssl_context(args)
     mode = ValidationMode.parse(args.validation)
     log = app.new_log(args.log)
-    options = LinkOptions(
+    # One options object for both servers: ``set cs`` changes what every link reads.
+    options = SoapOptions(
         incoming=mode,
         outgoing=mode,
         response_timeout=args.timeout,
         ping_interval=args.ping_interval,
+        print_headers=args.headers,
     )
 
     async def start() -> CentralSystem:
@@ -84,25 +114,55 @@ def start_central_system(app: OcppConsole, args: argparse.Namespace) -> CentralS
             log=log,
             basic_auth=auth,
             ssl_context=ssl_context,
+            transport="websocket" if websocket else "soap",
+            soap_port=soap_port,
         )
-        await cs.start()
+        try:
+            await cs.start()
+        except BaseException:
+            with contextlib.suppress(Exception):  # the server that did start stops
+                await cs.close()
+            raise
         return cs
 
+    ports = f"{args.port}" + (f" and {soap_port}" if soap_port else "")
     try:
         cs = app.run(start())
     except OSError as exc:
         log.close()
-        raise ConsoleError(
-            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
-        ) from None
+        raise ConsoleError(f"cannot listen on {args.host}:{ports}: {exc.strerror or exc}") from None
     except BaseException:
         log.close()
         raise
     app.central_system = cs
-    protocols = ", ".join(version.subprotocol for version in cs.server.versions)
-    app.say(f"central system listening on {args.host}:{cs.port} ({protocols})")
-    app.say(f"charge points connect to {cs.url}<charge point id>, e.g. start_cp {cs.url} CP001")
+    for line in _listening(cs, args.host):
+        app.say(line)
+    if auth and cs.soap_server is not None:
+        app.warn("--basic-auth checks the WebSocket charge points only, not the SOAP ones")
     return cs
+
+
+def _listening(cs: CentralSystem, host: str) -> list[str]:
+    """What ``start_cs`` prints: where it listens, and the start_cp line for each transport."""
+    versions = ", ".join(version.subprotocol for version in cs.versions)
+    parts = []
+    if cs.websocket_server is not None:
+        parts.append(f"{host}:{cs.websocket_server.port} (WebSocket)")
+    if cs.soap_server is not None:
+        parts.append(f"{host}:{cs.soap_server.port} (SOAP)")
+    lines = [f"central system listening on {' and '.join(parts)} ({versions})"]
+    if cs.websocket_server is not None:
+        url = cs.websocket_server.url
+        lines.append(
+            f"WebSocket charge points connect to {url}<charge point id>, e.g. start_cp {url} CP001"
+        )
+    if cs.soap_server is not None:
+        url = cs.soap_server.url
+        lines.append(
+            f"SOAP charge points send to {url} (CentralSystemService), e.g. "
+            f"start_cp {url} CP001 -t soap"
+        )
+    return lines
 
 
 class CentralSystemCommands(CommandSet["OcppConsole"]):
@@ -113,7 +173,7 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
     def connected_choices(self) -> Choices:
         return Choices.from_values(self._cmd.connected_ids())
 
-    def _link(self, remote_id: str | None) -> OcppLink:
+    def _link(self, remote_id: str | None) -> Link:
         return self._cmd.central_link(remote_id)
 
     _start_cs = parsers.start_cs_parser()
@@ -176,6 +236,8 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
                 "websocket_ping_cp pings from this charge point"
             )
         link = self._link(args.remote_id)
+        if not isinstance(link, OcppLink):
+            raise ConsoleError(f"SOAP has no WebSocket pings ({link.charge_point_id} is on SOAP)")
         try:
             seconds = app.run(link.ping())
         except TimeoutError:
@@ -216,20 +278,16 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
         )
 
     def do_remote_send_raw(self, statement: Statement) -> None:
-        """Send any text as one frame to a charge point: remote_send_raw [--remote-id CP] TEXT.
+        """Send any text to a charge point: remote_send_raw [--remote-id CP] [--file FILE] TEXT.
 
-        Nothing is checked. If TEXT is a CALL ([2, "id", ...]) the command waits for the
-        frame answering that id and prints it. One quoted word loses its quotes.
+        Nothing is checked. Over WebSocket TEXT is one frame; if it is a CALL ([2, "id", ...])
+        the command waits for the frame answering that id and prints it. Over SOAP TEXT is
+        POSTed as the body (an envelope, or anything) to the charge point's endpoint, and the
+        answer is printed. One quoted word loses its quotes; --file sends a file's text.
         """
-        app = self._cmd
-        options, text = parse_raw(statement.args, {"--remote-id": "id"})
+        options, text = parse_raw(statement.args, {"--remote-id": "id", "--file": "file"})
         link = self._link(options.get("id"))
-        try:
-            answer = app.run(send_raw_and_wait(link, text, link.response_timeout))
-        except LocalProtocolError as exc:
-            raise ConsoleError(str(exc)) from None
-        if answer is not None:
-            app.say(raw_answer_line(answer, link.charge_point_id))
+        send_raw_command(self._cmd, link, text, link.charge_point_id)
 
     def complete_remote_send_raw(
         self, text: str, line: str, begidx: int, endidx: int
@@ -237,6 +295,8 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
         words = complete_words(line, begidx)
         if words and words[-1] == "--remote-id":
             return items(text, self._cmd.connected_ids())
-        if words is not None and len(words) == 1 and text.startswith("-"):
-            return items(text, ["--remote-id"])
+        if words and words[-1] == "--file":
+            return self._cmd.path_complete(text, line, begidx, endidx)
+        if words is not None and text.startswith("-") and not past_options(words, _RAW):
+            return items(text, sorted(_RAW))
         return Completions()

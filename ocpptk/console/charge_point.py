@@ -1,12 +1,19 @@
-"""Console commands that run charge points: start_cp, stop_cp, pings, custom and raw frames.
+"""Console commands that run charge points: start_cp, stop_cp, pings, custom and raw messages.
 
-The OCPP actions themselves (``bootnotification`` ...) are generated in ``actions``.
+A charge point speaks WebSocket (``ws://`` URLs) or SOAP (``http://`` URLs, or ``-t soap``).
+Over SOAP it serves its own ChargePointService for the central system's requests: on ``-r
+PORT`` (default the port of ``-f``, else any free one), at the path of ``-f``, announcing
+``-f URL`` (default: where it listens) in ``wsa:From``. The OCPP actions themselves
+(``bootnotification`` ...) are generated in ``actions``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import socket
 import ssl
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -15,21 +22,16 @@ from cmd2 import Choices, CommandSet, Completions, Statement, with_argparser
 from ocpptk.console import parsers
 from ocpptk.console.arguments import timeout_option
 from ocpptk.console.completion import complete_send, complete_words, items
-from ocpptk.console.custom import parse_raw, parse_send, raw_answer_line, send_raw_and_wait
+from ocpptk.console.custom import parse_raw, parse_send, past_options, send_raw_command
 from ocpptk.console.errors import ConsoleError
 from ocpptk.console.exchange import exchange
 from ocpptk.console.parsers import OneLineParser
-from ocpptk.rpc.errors import LocalProtocolError
 from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role
-from ocpptk.transport.charge_point import ChargePoint
-from ocpptk.transport.link import OcppLink
-from ocpptk.transport.websocket import (
-    ConnectError,
-    LinkOptions,
-    charge_point_url,
-    client_ssl_context,
-)
+from ocpptk.transport.charge_point import ChargePoint, transport_of
+from ocpptk.transport.link import Link, OcppLink
+from ocpptk.transport.soap import SoapLink, SoapOptions
+from ocpptk.transport.websocket import ConnectError, charge_point_url, client_ssl_context
 
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["ChargePointCommands", "basic_auth_pair", "start_charge_point"]
 
 _ID = {"--id": "id", "--timeout": "timeout"}
+_RAW = {"--id", "--file"}
 _LOCAL = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
@@ -49,7 +52,9 @@ def basic_auth_pair(text: str, charge_point_id: str) -> tuple[str, str]:
 def _ssl_context(args: Any) -> ssl.SSLContext | None:
     scheme = urlsplit(args.url).scheme
     if (args.ca or args.cert or args.key) and scheme != "wss":
-        raise ConsoleError("--ca, --cert and --key need a wss:// URL")
+        raise ConsoleError(
+            "--ca, --cert and --key need a wss:// URL (https:// trusts the system's CAs)"
+        )
     if args.key and not args.cert:
         raise ConsoleError("--key needs --cert")
     if scheme != "wss" or not (args.ca or args.cert):
@@ -60,31 +65,119 @@ def _ssl_context(args: Any) -> ssl.SSLContext | None:
         raise ConsoleError(f"cannot load the TLS files: {exc}") from None
 
 
-def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
-    """What ``start_cp`` does (also for ``ocpptk start_cp`` in a shell): connect, or fail in
-    one line."""
-    cp_id: str = args.charge_point_id
+def _is_local(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _address_towards(host: str, port: int) -> str | None:
+    """Our address on the route to ``host`` (no packet is sent), or None if unknown."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect((host, port))
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return f"[{address}]" if ":" in address else address
+
+
+@dataclass(frozen=True)
+class _SoapPlan:
+    """Where a SOAP charge point listens, and what it announces in wsa:From."""
+
+    listen_host: str
+    listen_port: int
+    from_url: str | None  # None: where it listens (the server's URL)
+    path: str  # the path of -f, where the ChargePointService must answer
+    from_host: str | None  # announce this host with the port we got (a remote central system)
+
+    @property
+    def lost(self) -> bool:
+        """A remote central system, and no address it could call us back at."""
+        return self.from_url is None and self.listen_host == "0.0.0.0" and self.from_host is None
+
+
+def _soap_plan(args: Any, cs_host: str, cs_port: int) -> _SoapPlan:
+    if args.from_url is None:
+        port = args.listen_port if args.listen_port is not None else 0
+        if _is_local(cs_host):
+            return _SoapPlan("127.0.0.1", port, None, "/", None)
+        # A central system elsewhere cannot call 127.0.0.1: listen on every address and
+        # announce the one the route to the central system leaves from.
+        return _SoapPlan("0.0.0.0", port, None, "/", _address_towards(cs_host, cs_port))
+    try:
+        parts = urlsplit(args.from_url)
+        from_port = parts.port
+    except ValueError as exc:
+        raise ConsoleError(f"-f {args.from_url!r} is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConsoleError(f"-f {args.from_url!r} is not an http:// or https:// URL")
+    if parts.scheme == "https":
+        raise ConsoleError("-f https://: the ChargePointService serves plain HTTP (use a proxy)")
+    if from_port is None:
+        from_port = 80
+    port = args.listen_port if args.listen_port is not None else from_port
+    host = "127.0.0.1" if _is_local(parts.hostname) else "0.0.0.0"
+    return _SoapPlan(host, port, args.from_url, parts.path or "/", None)
+
+
+def _check_url(args: Any) -> tuple[str, str, int]:
+    """(transport, host, port) of the central system's URL, or a one-line error."""
     try:
         parts = urlsplit(args.url)
         port = parts.port
     except ValueError as exc:
         raise ConsoleError(f"{args.url!r} is not a URL: {exc}") from None
-    if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ConsoleError(f"{args.url!r} is not a ws:// or wss:// URL")
+    scheme = parts.scheme.lower()
+    if scheme not in ("ws", "wss", "http", "https") or not parts.hostname:
+        raise ConsoleError(
+            f"{args.url!r} is not a ws:// or wss:// (WebSocket) or http:// or https:// (SOAP) URL"
+        )
+    transport = transport_of(args.url, args.transport)
+    if transport == "soap" and scheme not in ("http", "https"):
+        raise ConsoleError(f"SOAP needs an http:// or https:// URL, not {args.url!r}")
+    if transport == "websocket" and scheme not in ("ws", "wss"):
+        raise ConsoleError(f"WebSocket needs a ws:// or wss:// URL, not {args.url!r}")
+    default = 443 if scheme in ("https", "wss") else 80
+    return transport, parts.hostname, port or default
+
+
+def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
+    """What ``start_cp`` does (also for ``ocpptk start_cp`` in a shell): connect (over SOAP:
+    start serving the ChargePointService), or fail in one line."""
+    cp_id: str = args.charge_point_id
+    transport, cs_host, cs_port = _check_url(args)
+    soap = transport == "soap"
     if not cp_id or "/" in cp_id:
         raise ConsoleError(f"{cp_id!r} is not a charge point id (it goes in the URL path)")
     old = app.charge_points.get(cp_id)
     if old is not None and old.connected:
         raise ConsoleError(f"charge point {cp_id} is already running; stop_cp --id {cp_id} first")
+    if not soap:
+        for given, name in ((args.from_url, "-f"), (args.listen_port, "-r"), (args.headers, "-h")):
+            if given not in (None, False):
+                hint = "; help is --help" if name == "-h" else ""
+                raise ConsoleError(f"{name} is for SOAP (an http:// URL or -t soap){hint}")
+    elif args.basic_auth:
+        raise ConsoleError("--basic-auth is for WebSocket; SOAP sends no credentials here")
+    plan = _soap_plan(args, cs_host, cs_port) if soap else None
     (version,) = args.protocols
     ssl_context = _ssl_context(args)
     mode = ValidationMode.parse(args.validation)
     log = app.new_log(args.log)
-    options = LinkOptions(
+    options = SoapOptions(
         incoming=mode,
         outgoing=mode,
         response_timeout=args.timeout,
         ping_interval=args.ping_interval,
+        print_headers=args.headers,
     )
     auth = basic_auth_pair(args.basic_auth, cp_id) if args.basic_auth else None
     cp = ChargePoint(
@@ -95,15 +188,32 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
         log=log,
         basic_auth=auth,
         ssl_context=ssl_context,
+        transport=transport,
+        from_url=plan.from_url if plan else None,
+        listen_host=plan.listen_host if plan else "127.0.0.1",
+        listen_port=plan.listen_port if plan else 0,
+        listen_path=plan.path if plan else None,
     )
 
     own = app.central_system
-    ours = own is not None and port == own.port and parts.hostname in _LOCAL
+    ours = (
+        not soap
+        and own is not None
+        and own.websocket_server is not None
+        and cs_port == own.websocket_server.port
+        and cs_host in _LOCAL
+    )
 
-    async def connect() -> OcppLink:
+    async def connect() -> Link:
         await cp.connect()
         assert cp.link is not None
         link = cp.link
+        service = cp.soap_server
+        remote = plan is not None and plan.from_host is not None
+        if isinstance(link, SoapLink) and service is not None and remote:
+            # Announce a reachable address to a central system on another machine.
+            assert plan is not None
+            link.from_address = f"http://{plan.from_host}:{service.port}/"
         if ours and own is not None:  # our own central system: let it see us before going on
             with contextlib.suppress(TimeoutError):
                 await own.wait_for_charge_point(cp_id, timeout=5.0)
@@ -114,16 +224,40 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     except ConnectError as exc:
         log.close()
         raise ConsoleError(f"cannot connect: {exc}") from None
+    except OSError as exc:  # the ChargePointService cannot listen
+        log.close()
+        where = f"{plan.listen_host}:{plan.listen_port}" if plan else args.url
+        raise ConsoleError(f"cannot listen on {where}: {exc.strerror or exc}") from None
     except BaseException:
         log.close()
         raise
     if old is not None and old.options.log is not None:
         old.options.log.close()
     app.charge_points[cp_id] = cp
-    app.say(
-        f"charge point {cp_id} connected to {charge_point_url(cp.url, cp_id)} ({link.subprotocol})"
-    )
+    if isinstance(link, SoapLink):
+        for line in _soap_started(cp, link):
+            app.say(line)
+        if plan is not None and plan.lost:
+            app.warn(
+                "the central system is not on this machine and no address towards it "
+                "was found: give -f http://ADDRESS:PORT/"
+            )
+    else:
+        app.say(
+            f"charge point {cp_id} connected to {charge_point_url(cp.url, cp_id)} "
+            f"({link.subprotocol})"
+        )
     return cp
+
+
+def _soap_started(cp: ChargePoint, link: SoapLink) -> list[str]:
+    server = cp.soap_server
+    listening = f"http://{server.http.host}:{server.port}{server.path}" if server else "nowhere"
+    return [
+        f"charge point {cp.charge_point_id} sends to {cp.url} over SOAP (OCPP {cp.version.value})",
+        f"its ChargePointService listens on {listening}; wsa:From announces {link.from_address}",
+        "the central system learns of it at its first request (e.g. bootnotification)",
+    ]
 
 
 class ChargePointCommands(CommandSet["OcppConsole"]):
@@ -134,7 +268,7 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
     def charge_point_choices(self) -> Choices:
         return Choices.from_values(self._cmd.own_ids())
 
-    def _link(self, cp: ChargePoint) -> OcppLink:
+    def _link(self, cp: ChargePoint) -> Link:
         if not cp.connected or cp.link is None:
             raise ConsoleError(f"charge point {cp.charge_point_id} is not connected")
         return cp.link
@@ -176,6 +310,8 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
             )
         cp = app.charge_point(args.id)
         link = self._link(cp)
+        if not isinstance(link, OcppLink):
+            raise ConsoleError(f"SOAP has no WebSocket pings ({cp.charge_point_id} is on SOAP)")
         try:
             seconds = app.run(link.ping())
         except TimeoutError:
@@ -208,29 +344,30 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
         return complete_send(text, line, begidx, "--id", self._cmd.own_ids(), Role.CHARGE_POINT)
 
     def do_send_raw(self, statement: Statement) -> None:
-        """Send any text as one frame: send_raw [--id CP] [--] TEXT.
+        """Send any text: send_raw [--id CP] [--file FILE] [--] TEXT.
 
-        Nothing is checked. If TEXT is a CALL ([2, "id", ...]) the command waits for the
-        frame answering that id and prints it. One quoted word loses its quotes:
+        Nothing is checked. Over WebSocket TEXT is one frame; if it is a CALL
+        ([2, "id", ...]) the command waits for the frame answering that id and prints it.
+        Over SOAP TEXT is POSTed as the HTTP body (an envelope, or anything) to the central
+        system, and what the answer carries is printed. One quoted word loses its quotes;
+        --file sends a file's text:
           send_raw [2,"1","Heartbeat",{}]
           send_raw "[2, \\"2\\", \\"Heartbeat\\", {}]"
           send_raw '[2, "3", "Heartbeat"'        (broken on purpose)
+          send_raw '<not-an-envelope/>'           (SOAP)
+          send_raw --file boot.xml                (SOAP: an envelope written by hand)
         """
         app = self._cmd
-        options, text = parse_raw(statement.args, {"--id": "id"})
+        options, text = parse_raw(statement.args, {"--id": "id", "--file": "file"})
         cp = app.charge_point(options.get("id"))
-        link = self._link(cp)
-        try:
-            answer = app.run(send_raw_and_wait(link, text, link.response_timeout))
-        except LocalProtocolError as exc:
-            raise ConsoleError(str(exc)) from None
-        if answer is not None:
-            app.say(raw_answer_line(answer))
+        send_raw_command(app, self._link(cp), text)
 
     def complete_send_raw(self, text: str, line: str, begidx: int, endidx: int) -> Completions:
         words = complete_words(line, begidx)
         if words and words[-1] == "--id":
             return items(text, self._cmd.own_ids())
-        if words is not None and len(words) == 1:
-            return items(text, ["--id"]) if text.startswith("-") else Completions()
+        if words and words[-1] == "--file":
+            return self._cmd.path_complete(text, line, begidx, endidx)
+        if words is not None and text.startswith("-") and not past_options(words, _RAW):
+            return items(text, sorted(_RAW))
         return Completions()

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from cmd2 import CompletionItem, Completions
 
+from ocpptk.console.parsers import SUPPORTED_VERSIONS
 from ocpptk.console.tokens import UnclosedQuote, split
-from ocpptk.spec.catalog import Role, Version, actions
+from ocpptk.spec.catalog import Role, actions
+from ocpptk.spec.model import Action
 
 __all__ = ["complete_send", "complete_words", "items"]
 
@@ -57,7 +59,11 @@ def complete_send(
         positional += 0 if words[index].startswith("-") else 1
         index += 1
     if positional == 0:
-        known = actions(Version.V16).values()
+        found: dict[str, Action] = {}
+        for version in SUPPORTED_VERSIONS:  # every version's actions, named once
+            for act in actions(version).values():
+                found.setdefault(act.name, act)
+        known = found.values()
         return items(
             text,
             [(a.name, "") for a in known if role.may_send(a)]

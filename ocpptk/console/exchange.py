@@ -16,7 +16,8 @@ from ocpptk.console.errors import ConsoleError
 from ocpptk.rpc.connection import LocalValidationError
 from ocpptk.rpc.errors import CallTimeout, LinkClosed, LocalProtocolError, OcppError
 from ocpptk.transport.central_system import UnknownChargePoint
-from ocpptk.transport.link import OcppLink
+from ocpptk.transport.http import HttpError
+from ocpptk.transport.link import Link
 
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole
@@ -44,7 +45,7 @@ def exchange(
     action: str,
     call: Coroutine[Any, Any, Any],
     *,
-    link: OcppLink | None = None,
+    link: Link | None = None,
     peer: str | None = None,
     timeout: float | None = None,
 ) -> None:
@@ -74,6 +75,9 @@ def exchange(
         raise ConsoleError(f"no answer to {action}{source}{within}") from None
     except LinkClosed:
         raise ConsoleError(f"the link closed before the answer to {action} came") from None
+    except HttpError as exc:  # SOAP: no HTTP exchange at all
+        who = peer or "the central system"
+        raise ConsoleError(f"{action} did not reach {who}: {exc}") from None
     except (UnknownChargePoint, ConnectionError, LocalProtocolError) as exc:
         raise ConsoleError(str(exc)) from None
     app.say(result_line(action, payload, peer))

@@ -1,7 +1,8 @@
 """Argument parsers shared by the console commands and the ``ocpptk`` command line.
 
 ``ocpptk start_cs 9000`` in a shell and ``start_cs 9000`` in the console take the same options
-because both use the parsers built here.
+because both use the parsers built here. In ``start_cs`` and ``start_cp``, ``-h`` is
+``--headers`` (print the HTTP headers of SOAP messages); help is ``--help`` or ``help start_cp``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ocpptk.transport.link import DEFAULT_RESPONSE_TIMEOUT
 
 __all__ = [
     "DEFAULT_PING_INTERVAL",
+    "SUPPORTED_VERSIONS",
     "OneLineParser",
     "seconds",
     "start_cp_parser",
@@ -26,8 +28,11 @@ __all__ = [
 
 DEFAULT_PING_INTERVAL = 300.0
 VALIDATION_MODES = [mode.value for mode in ValidationMode]
-# OCPP-J versions the console can run; 1.2 and 1.5 (SOAP) come later.
-SUPPORTED_VERSIONS = (Version.V16,)
+# The OCPP versions the console runs, newest first, over WebSocket (OCPP-J) or SOAP.
+SUPPORTED_VERSIONS = (Version.V16, Version.V15, Version.V12)
+_SUPPORTED = ", ".join(version.subprotocol for version in reversed(SUPPORTED_VERSIONS))
+# -t names: what the user may type -> the transport's name in ocpptk.transport.
+TRANSPORT_NAMES = {"websocket": "websocket", "ws": "websocket", "json": "websocket", "soap": "soap"}
 
 
 class OneLineParser(Cmd2ArgumentParser):
@@ -63,17 +68,17 @@ def _version(name: str) -> Version:
         version = Version.parse(name)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"unknown protocol {name!r} (supported: ocpp1.6)"
+            f"unknown protocol {name!r} (supported: {_SUPPORTED})"
         ) from None
     if version not in SUPPORTED_VERSIONS:
         raise argparse.ArgumentTypeError(
-            f"{version.subprotocol} is not supported yet (supported: ocpp1.6)"
+            f"{version.subprotocol} is not supported (supported: {_SUPPORTED})"
         )
     return version
 
 
 def protocol(text: str) -> list[Version]:
-    """One OCPP-J subprotocol (``ocpp1.6``, or ``1.6``), as a list of one version."""
+    """One OCPP version (``ocpp1.5``, or ``1.5``), as a list of one version."""
     names = [name.strip() for name in text.split(",") if name.strip()]
     if len(names) != 1:
         raise argparse.ArgumentTypeError("give one protocol, such as ocpp1.6")
@@ -81,7 +86,7 @@ def protocol(text: str) -> list[Version]:
 
 
 def protocols(text: str) -> list[Version]:
-    """Comma-separated OCPP-J subprotocols (``ocpp1.6``), as versions, without repeats."""
+    """Comma-separated OCPP versions (``ocpp1.2,ocpp1.5,ocpp1.6``), without repeats."""
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
         raise argparse.ArgumentTypeError("give at least one protocol, such as ocpp1.6")
@@ -90,6 +95,31 @@ def protocols(text: str) -> list[Version]:
         version = _version(name)
         if version not in found:
             found.append(version)
+    return found
+
+
+def _transport(name: str) -> str:
+    found = TRANSPORT_NAMES.get(name.strip().lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"unknown transport {name!r} (ws or soap)")
+    return found
+
+
+def transport(text: str) -> str:
+    """One transport: ``ws`` (``websocket``) or ``soap``."""
+    return _transport(text)
+
+
+def transports(text: str) -> list[str]:
+    """Comma-separated transports (``ws``, ``soap``, ``ws,soap``), without repeats."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give ws, soap or ws,soap")
+    found: list[str] = []
+    for name in names:
+        value = _transport(name)
+        if value not in found:
+            found.append(value)
     return found
 
 
@@ -103,6 +133,13 @@ def port(text: str) -> int:
     return value
 
 
+def _help(parser: Cmd2ArgumentParser) -> None:
+    """``--help`` only: ``-h`` is ``--headers`` in start_cs and start_cp."""
+    parser.add_argument(
+        "--help", action="help", default=argparse.SUPPRESS, help="show this help and exit"
+    )
+
+
 def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
     if server:
         parser.add_argument(
@@ -111,8 +148,8 @@ def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
             type=protocols,
             default=[Version.V16],
             metavar="PROTOCOLS",
-            help="OCPP-J subprotocols to accept, comma-separated "
-            "(default ocpp1.6, the only one supported so far)",
+            help=f"OCPP versions to accept on the same endpoint, comma-separated, from "
+            f"{_SUPPORTED} (default ocpp1.6)",
         )
     else:
         parser.add_argument(
@@ -122,16 +159,22 @@ def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
             type=protocol,
             default=[Version.V16],
             metavar="PROTOCOL",
-            help="the OCPP-J subprotocol to ask for "
-            "(default ocpp1.6, the only one supported so far)",
+            help=f"the OCPP version to speak: {_SUPPORTED} (default ocpp1.6); over WebSocket, "
+            "the subprotocol to ask for",
         )
+    parser.add_argument(
+        "-h",
+        "--headers",
+        action="store_true",
+        help="print the HTTP headers of each SOAP message (set ... print_headers=true later)",
+    )
     parser.add_argument(
         "-i",
         "--ping-interval",
         type=seconds,
         default=DEFAULT_PING_INTERVAL,
         metavar="SECONDS",
-        help="WebSocket ping every SECONDS; 0 turns pings off (default %(default)g)",
+        help="WebSocket ping every SECONDS; 0 turns pings off; SOAP has none (default %(default)g)",
     )
     parser.add_argument(
         "--validation",
@@ -159,19 +202,40 @@ def start_cs_parser(prog: str | None = None) -> OneLineParser:
     """``start_cs``: a central system listening for charge points."""
     parser = OneLineParser(
         prog=prog,
-        description="Start a central system listening for OCPP-J charge points, and print the "
-        "URL they connect to. One per console.",
-        epilog="Charge points connect to ws[s]://HOST:PORT/ENDPOINT/<charge point id>. "
-        "With --basic-auth, only the listed charge points get in (security profile 1); "
-        "with --cert and --key the server speaks TLS (profile 2), and with --ca it also "
-        "requires client certificates signed by that CA (profile 3).",
+        add_help=False,
+        description="Start a central system listening for charge points, over WebSocket "
+        "(OCPP-J), SOAP, or both, and print the URLs they use. One per console.",
+        epilog="WebSocket charge points connect to ws[s]://HOST:PORT/ENDPOINT/<charge point id>. "
+        "SOAP charge points send their requests to http[s]://HOST:PORT/ENDPOINT (the "
+        "CentralSystemService); the central system calls each one back at the address of its "
+        "wsa:From. With -t ws,soap one central system serves both kinds: WebSocket on PORT, "
+        "SOAP on --soap-port. With --basic-auth, only the listed WebSocket charge points get in "
+        "(security profile 1); with --cert and --key the server speaks TLS (wss://, https://; "
+        "profile 2), and with --ca it also requires client certificates signed by that CA "
+        "(profile 3).",
     )
+    _help(parser)
     parser.add_argument("port", type=port, metavar="PORT", help="TCP port; 0 picks a free one")
+    parser.add_argument(
+        "-t",
+        "--transport",
+        type=transports,
+        default=["websocket"],
+        metavar="TRANSPORTS",
+        help="ws (WebSocket, OCPP-J), soap, or ws,soap for both (default ws)",
+    )
+    parser.add_argument(
+        "--soap-port",
+        type=port,
+        metavar="PORT",
+        help="with -t ws,soap: the SOAP service's port (default PORT+1; 0 picks a free one)",
+    )
     parser.add_argument(
         "-u",
         "--endpoint",
         default="/",
-        help="the path before the charge point id (default %(default)s)",
+        help="the path before the charge point id (WebSocket), of the service (SOAP) "
+        "(default %(default)s)",
     )
     parser.add_argument(
         "--host", default="0.0.0.0", help="address to listen on (default %(default)s)"
@@ -181,13 +245,13 @@ def start_cs_parser(prog: str | None = None) -> OneLineParser:
         nargs="+",
         action="extend",
         metavar="ID:PASSWORD",
-        help="accept only these charge points, with these passwords (HTTP Basic auth)",
+        help="accept only these WebSocket charge points, with these passwords (HTTP Basic auth)",
     )
     parser.add_argument(
         "--cert",
         metavar="FILE",
         completer=Cmd.path_complete,
-        help="server certificate (PEM): serve wss://",
+        help="server certificate (PEM): serve wss:// and https://",
     )
     parser.add_argument(
         "--key",
@@ -209,19 +273,52 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
     """``start_cp``: a charge point connecting to a central system."""
     parser = OneLineParser(
         prog=prog,
-        description="Start a charge point and connect it to the central system at URL as ID. "
-        "A console can run several.",
-        epilog="The charge point connects to URL/ID. --basic-auth PASSWORD sends ID:PASSWORD "
-        "(security profile 1; give USER:PASSWORD for another user, and always USER:PASSWORD "
-        "when the password holds a colon). For a wss:// URL, --ca names the CA to trust "
-        "(default: the system's), --cert and --key a client certificate (profile 3).",
+        add_help=False,
+        description="Start a charge point talking to the central system at URL as ID, over "
+        "WebSocket (OCPP-J) or SOAP. A console can run several.",
+        epilog="Over WebSocket the charge point connects to URL/ID. --basic-auth PASSWORD sends "
+        "ID:PASSWORD (security profile 1; give USER:PASSWORD for another user, and always "
+        "USER:PASSWORD when the password holds a colon). For a wss:// URL, --ca names the CA "
+        "to trust (default: the system's), --cert and --key a client certificate (profile 3). "
+        "Over SOAP, URL is the central system's service: the charge point sends its requests "
+        "there and serves its own ChargePointService for the central system's (on -r PORT), "
+        "announcing its address in wsa:From (-f URL; by default where it listens).",
     )
-    parser.add_argument("url", metavar="URL", help="the central system, e.g. ws://127.0.0.1:9000/")
+    _help(parser)
+    parser.add_argument(
+        "url",
+        metavar="URL",
+        help="the central system: ws://127.0.0.1:9000/ (WebSocket), http://127.0.0.1:9000/ (SOAP)",
+    )
     parser.add_argument("charge_point_id", metavar="ID", help="the charge point's identity")
+    parser.add_argument(
+        "-t",
+        "--transport",
+        type=transport,
+        metavar="TRANSPORT",
+        help="ws (WebSocket, OCPP-J) or soap (default: what the URL's scheme says: ws(s):// "
+        "WebSocket, http(s):// SOAP)",
+    )
+    parser.add_argument(
+        "-f",
+        "--from",
+        dest="from_url",
+        metavar="URL",
+        help="SOAP: the address of our ChargePointService the central system is told (wsa:From), "
+        "when it is not where we listen (NAT, a proxy)",
+    )
+    parser.add_argument(
+        "-r",
+        "--listen-port",
+        type=port,
+        metavar="PORT",
+        help="SOAP: the port our ChargePointService listens on (default: the port of -f, "
+        "else any free one)",
+    )
     parser.add_argument(
         "--basic-auth",
         metavar="[USER:]PASSWORD",
-        help="HTTP Basic credentials; the user defaults to ID",
+        help="WebSocket: HTTP Basic credentials; the user defaults to ID",
     )
     parser.add_argument(
         "--ca",

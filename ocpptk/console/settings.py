@@ -5,6 +5,12 @@ takes ``cs`` or ``cp`` as its first word for link settings and hands every other
 cmd2's. A link setting applies to the side's defaults (the central system's options, used by
 charge points that connect later) and to its links now, or to one link with ``--remote-id`` /
 ``--id``. Links are touched on the loop thread: their timers and tasks live there.
+
+Some settings belong to one transport: ``websocket_ping_interval`` to WebSocket links,
+``print_xml``, ``print_headers`` and ``strict`` to SOAP ones. Where nothing of that transport
+runs, the setting is a one-line error; elsewhere it changes what it applies to. A SOAP service
+checks the requests of all its charge points, so what the central system's SOAP service does
+(``strict``, the printing, the validation of requests) is set for the whole central system.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from ocpptk.console.errors import ConsoleError
 from ocpptk.console.fields import FieldError, parse_assignment
 from ocpptk.console.tokens import Token
 from ocpptk.rpc.validation import ValidationMode
-from ocpptk.transport.link import OcppLink
+from ocpptk.soap.session import SoapResponder
+from ocpptk.transport.link import Link, OcppLink
 from ocpptk.transport.log import FrameLog
-from ocpptk.transport.websocket import LinkOptions
+from ocpptk.transport.options import LinkOptions
+from ocpptk.transport.soap import SoapLink, SoapOptions
 
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole
@@ -59,12 +67,54 @@ def _boolean(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Target:
-    """What one ``set`` changes: defaults (None with a single link), links, the frame log."""
+    """What one ``set`` changes: defaults (None with a single link), links, the frame log.
 
+    ``websocket`` and ``soap`` say which transports it has (or may get links of);
+    ``responders`` are the SOAP services whose checks of incoming requests it sets; ``what``
+    says what it is, for the error of a setting of the other transport.
+    """
+
+    label: str
     options: LinkOptions | None
-    links: list[OcppLink]
+    links: list[Link]
     log: FrameLog | None
     printer: Callable[[str], None]
+    websocket: bool = True
+    soap: bool = False
+    responders: tuple[SoapResponder, ...] = ()
+    what: str = ""
+    whole: bool = False  # the central system itself (its defaults and every link)
+
+    def soap_options(self) -> list[SoapOptions]:
+        """The SOAP options the target's SOAP messages read (one object each)."""
+        found: list[SoapOptions] = []
+        if isinstance(self.options, SoapOptions):
+            found.append(self.options)
+        for link in self.links:
+            if isinstance(link, SoapLink) and not any(link.options is o for o in found):
+                found.append(link.options)
+        return found
+
+    def source(self) -> LinkOptions | Link:
+        """Where the current values are read."""
+        if self.options is not None:
+            return self.options
+        return self.links[0]
+
+
+def _websocket_only(target: Target) -> str | None:
+    return None if target.websocket else f"SOAP has no WebSocket pings ({target.what})"
+
+
+def _soap_only(name: str) -> Callable[[Target], str | None]:
+    def applies(target: Target) -> str | None:
+        return None if target.soap else f"{name} is for SOAP messages ({target.what})"
+
+    return applies
+
+
+def _anywhere(_: Target) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,16 +123,18 @@ class Setting:
     description: str
     parse: Callable[[str], Any]
     apply: Callable[[Target, Any], None]
-    show: Callable[[LinkOptions | OcppLink, FrameLog | None], str]
+    show: Callable[[Target], str]
     choices: tuple[str, ...] = ()
-    per_link: bool = True
+    per_link: bool = True  # False: the central system's whole, never one link (--remote-id)
+    applies: Callable[[Target], str | None] = _anywhere  # why not, or None
 
 
 def _set_ping(target: Target, value: float) -> None:
     if target.options is not None:
         target.options.ping_interval = value
     for link in target.links:
-        link.ping_interval = value
+        if isinstance(link, OcppLink):
+            link.ping_interval = value
 
 
 def _set_timeout(target: Target, value: float) -> None:
@@ -95,6 +147,7 @@ def _set_timeout(target: Target, value: float) -> None:
 def _set_validation(incoming: bool, outgoing: bool) -> Callable[[Target, ValidationMode], None]:
     def apply(target: Target, mode: ValidationMode) -> None:
         holders: list[Any] = [link.connection for link in target.links]
+        holders.extend(target.responders)
         if target.options is not None:
             holders.append(target.options)
         for holder in holders:
@@ -111,32 +164,62 @@ def _set_print(target: Target, value: bool) -> None:
         target.log.printer = target.printer if value else None
 
 
-def _ping_of(source: LinkOptions | OcppLink, _: FrameLog | None) -> str:
-    return f"{source.ping_interval:g}"
+def _set_soap_flag(name: str) -> Callable[[Target, bool], None]:
+    def apply(target: Target, value: bool) -> None:
+        for options in target.soap_options():
+            setattr(options, name, value)
+
+    return apply
 
 
-def _timeout_of(source: LinkOptions | OcppLink, _: FrameLog | None) -> str:
-    return f"{source.response_timeout:g}"
+def _set_strict(target: Target, value: bool) -> None:
+    _set_soap_flag("strict")(target, value)
+    for responder in target.responders:
+        responder.strict = value
+    for link in target.links:
+        if isinstance(link, SoapLink):
+            link.connection.strict = value
 
 
-def _mode_of(incoming: bool) -> Callable[[LinkOptions | OcppLink, FrameLog | None], str]:
-    def show(source: LinkOptions | OcppLink, _: FrameLog | None) -> str:
-        holder: Any = source.connection if isinstance(source, OcppLink) else source
+def _ping_of(target: Target) -> str:
+    source = target.source()
+    if isinstance(source, LinkOptions | OcppLink):
+        return f"{source.ping_interval:g}"
+    return "none"
+
+
+def _timeout_of(target: Target) -> str:
+    return f"{target.source().response_timeout:g}"
+
+
+def _mode_of(incoming: bool) -> Callable[[Target], str]:
+    def show(target: Target) -> str:
+        source = target.source()
+        holder: Any = source if isinstance(source, LinkOptions) else source.connection
         return str((holder.incoming if incoming else holder.outgoing).value)
 
     return show
 
 
-def _both_modes(source: LinkOptions | OcppLink, log: FrameLog | None) -> str:
-    incoming, outgoing = _mode_of(True)(source, log), _mode_of(False)(source, log)
+def _both_modes(target: Target) -> str:
+    incoming, outgoing = _mode_of(True)(target), _mode_of(False)(target)
     return incoming if incoming == outgoing else f"in={incoming} out={outgoing}"
 
 
-def _print_of(_: LinkOptions | OcppLink, log: FrameLog | None) -> str:
-    return "true" if log is not None and log.printer is not None else "false"
+def _print_of(target: Target) -> str:
+    return "true" if target.log is not None and target.log.printer is not None else "false"
+
+
+def _soap_flag_of(name: str) -> Callable[[Target], str]:
+    def show(target: Target) -> str:
+        found = target.soap_options()
+        return "true" if found and getattr(found[0], name) else "false"
+
+    return show
 
 
 _MODES = tuple(mode.value for mode in ValidationMode)
+_BOOLEAN = ("true", "false")
 
 SETTINGS: dict[str, Setting] = {
     setting.name: setting
@@ -147,6 +230,7 @@ SETTINGS: dict[str, Setting] = {
             _seconds,
             _set_ping,
             _ping_of,
+            applies=_websocket_only,
         ),
         Setting(
             "response_timeout",
@@ -181,30 +265,98 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "print_frames",
-            "print frames and link events (a --log file keeps getting them)",
+            "print frames, envelopes and link events (a --log file keeps getting them)",
             _boolean,
             _set_print,
             _print_of,
-            ("true", "false"),
+            _BOOLEAN,
             per_link=False,
+        ),
+        Setting(
+            "print_xml",
+            "print each SOAP envelope under its line",
+            _boolean,
+            _set_soap_flag("print_xml"),
+            _soap_flag_of("print_xml"),
+            _BOOLEAN,
+            per_link=False,
+            applies=_soap_only("print_xml"),
+        ),
+        Setting(
+            "print_headers",
+            "print the HTTP headers of each SOAP message",
+            _boolean,
+            _set_soap_flag("print_headers"),
+            _soap_flag_of("print_headers"),
+            _BOOLEAN,
+            per_link=False,
+            applies=_soap_only("print_headers"),
+        ),
+        Setting(
+            "strict",
+            "refuse SOAP 1.1, a missing wsa:MessageID, a wsa:Action not matching the body",
+            _boolean,
+            _set_strict,
+            _soap_flag_of("strict"),
+            _BOOLEAN,
+            per_link=False,
+            applies=_soap_only("strict"),
         ),
     )
 }
 
-_SHOWN = ("websocket_ping_interval", "response_timeout", "validation_in", "validation_out")
+_SHOWN = (
+    "websocket_ping_interval",
+    "response_timeout",
+    "validation_in",
+    "validation_out",
+    "print_frames",
+    "print_xml",
+    "print_headers",
+    "strict",
+)
 
 
-def _targets(app: OcppConsole, side: str, which: str | None) -> list[tuple[str, Target]]:
-    """(label, target) for every part ``set`` changes."""
+def _transports(websocket: bool, soap: bool) -> str:
+    if websocket and soap:
+        return "WebSocket and SOAP"
+    return "WebSocket only" if websocket else "SOAP only"
+
+
+def _targets(app: OcppConsole, side: str, which: str | None) -> list[Target]:
+    """Every part ``set`` changes."""
     if side == "cs":
         cs = app.require_central_system()
         log = cs.options.log
+        websocket, soap = cs.websocket_server is not None, cs.soap_server is not None
         if which is None:
-            links = [cs.server.links[cp_id] for cp_id in cs.charge_points]
-            return [("central system", Target(cs.options, links, log, app.emit))]
+            return [
+                Target(
+                    "central system",
+                    cs.options,
+                    [cs.links[cp_id] for cp_id in cs.charge_points],
+                    log,
+                    app.emit,
+                    websocket=websocket,
+                    soap=soap,
+                    responders=(cs.soap_server.responder,) if cs.soap_server else (),
+                    what=f"the central system serves {_transports(websocket, soap)}",
+                    whole=True,
+                )
+            ]
         link = cs.link(which)
+        on_soap = isinstance(link, SoapLink)
         return [
-            (f"central system link to {link.charge_point_id}", Target(None, [link], log, app.emit))
+            Target(
+                f"central system link to {link.charge_point_id}",
+                None,
+                [link],
+                log,
+                app.emit,
+                websocket=not on_soap,
+                soap=on_soap,
+                what=f"{link.charge_point_id} is on {'SOAP' if on_soap else 'WebSocket'}",
+            )
         ]
     cps = (
         [app.charge_point(which)]
@@ -216,10 +368,19 @@ def _targets(app: OcppConsole, side: str, which: str | None) -> list[tuple[str, 
     out = []
     for cp in cps:
         links = [cp.link] if cp.link is not None and cp.connected else []
+        on_soap = cp.transport == "soap"
         out.append(
-            (
+            Target(
                 f"charge point {cp.charge_point_id}",
-                Target(cp.options, links, cp.options.log, app.emit),
+                cp.options,
+                links,
+                cp.options.log,
+                app.emit,
+                websocket=not on_soap,
+                soap=on_soap,
+                responders=(cp.soap_server.responder,) if cp.soap_server else (),
+                what=f"charge point {cp.charge_point_id} is on "
+                f"{'SOAP' if on_soap else 'WebSocket'}",
             )
         )
     return out
@@ -241,38 +402,66 @@ def run_set(app: OcppConsole, side: str, words: Sequence[Token]) -> None:
             raise ConsoleError(
                 f"{assignment.name} is not a setting of set {side}; keys: {', '.join(SETTINGS)}"
             )
-        if which is not None and not setting.per_link:
-            raise ConsoleError(f"{setting.name} applies to the whole {side}; drop {option}")
+        if side == "cs" and which is not None and not setting.per_link:
+            raise ConsoleError(f"{setting.name} applies to the whole cs; drop {option}")
         try:
             changes.append((setting, setting.parse(assignment.text)))
         except ValueError as exc:
             raise ConsoleError(f"{setting.name}: {exc}") from None
 
-    def act() -> list[str]:
+    def act() -> tuple[list[str], list[str]]:
         try:
             targets = _targets(app, side, which)
         except LookupError as exc:  # UnknownChargePoint
             raise ConsoleError(str(exc)) from None
-        lines = []
-        for label, target in targets:
+        for setting, _ in changes:  # refuse a setting that applies to nothing, changing nothing
+            reasons = [setting.applies(target) for target in targets]
+            if all(reasons):
+                raise ConsoleError(str(reasons[0]))
+        lines, warnings = [], []
+        for target in targets:
+            names = []
             for setting, value in changes:
-                setting.apply(target, value)
-            lines.append(_describe(label, target, [s.name for s, _ in changes]))
-        return lines
+                if setting.applies(target) is None:
+                    setting.apply(target, value)
+                    names.append(setting.name)
+                    if _shared_service(target, setting):
+                        warnings.append(
+                            f"SOAP requests to the central system are checked by its service "
+                            f"for every charge point: set cs {setting.name}=... without "
+                            f"{option} changes that"
+                        )
+            if changes and not names:
+                reason = next(filter(None, (s.applies(target) for s, _ in changes)), "")
+                lines.append(f"{target.label}: unchanged: {reason}")
+                continue
+            lines.append(_describe(target, names))
+        return lines, warnings
 
-    for line in app.in_loop(act):
+    lines, warnings = app.in_loop(act)
+    for line in lines:
         app.say(line)
+    for warning in warnings:
+        app.warn(warning)
 
 
-def _describe(label: str, target: Target, names: list[str]) -> str:
-    shown = names or [*_SHOWN, "print_frames"]
-    source: LinkOptions | OcppLink = target.options or target.links[0]
-    values = " ".join(f"{name}={SETTINGS[name].show(source, target.log)}" for name in shown)
+def _shared_service(target: Target, setting: Setting) -> bool:
+    """A validation of incoming requests set on one SOAP link of the central system."""
+    return (
+        setting.name in ("validation", "validation_in")
+        and target.options is None
+        and any(isinstance(link, SoapLink) for link in target.links)
+    )
+
+
+def _describe(target: Target, names: list[str]) -> str:
+    shown = names or [name for name in _SHOWN if SETTINGS[name].applies(target) is None]
+    values = " ".join(f"{name}={SETTINGS[name].show(target)}" for name in shown)
     links = [link.charge_point_id for link in target.links]
     scope = ""
-    if target.options is not None and label == "central system":
+    if target.whole:
         scope = f" (new links and {len(links)} connected{': ' + ', '.join(links) if links else ''})"
-    return f"{label}{scope}: {values}"
+    return f"{target.label}{scope}: {values}"
 
 
 def complete(app: OcppConsole, side: str, text: str, words: list[str]) -> Completions:

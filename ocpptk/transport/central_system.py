@@ -127,8 +127,15 @@ class CentralSystem:
         return sorted(self.links)
 
     async def start(self) -> None:
-        for server in self.servers:
-            await server.start()
+        started: list[WebSocketServer | SoapServer] = []
+        try:
+            for server in self.servers:
+                await server.start()
+                started.append(server)
+        except BaseException:  # e.g. the SOAP port is taken: do not leave the other one open
+            for server in started:
+                await server.close()
+            raise
 
     async def close(self) -> None:
         for link in list(self.links.values()):

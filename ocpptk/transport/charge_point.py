@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from ocpptk.rpc.errors import LinkClosed, OcppError
 from ocpptk.rpc.events import CallFailed, Event
@@ -56,7 +57,8 @@ class ChargePoint:
     Over SOAP (``transport="soap"``, or an ``http://`` URL) ``url`` is the central system's
     service and the charge point serves its own ChargePointService on ``listen_port`` (0: any
     free port) for the central system's calls; ``from_url`` is the address it announces in
-    ``wsa:From`` (by default the one it listens on).
+    ``wsa:From`` (by default the one it listens on), and its path is where it listens unless
+    ``listen_path`` says otherwise.
     """
 
     def __init__(
@@ -74,12 +76,15 @@ class ChargePoint:
         from_url: str | None = None,
         listen_host: str = "127.0.0.1",
         listen_port: int = 0,
+        listen_path: str | None = None,
     ) -> None:
         self.url = url
         self.transport = transport_of(url, transport)
         self.from_url = from_url
         self.listen_host = listen_host
         self.listen_port = listen_port
+        # The ChargePointService answers where the central system will call: -f's path.
+        self.listen_path = listen_path or (urlsplit(from_url).path if from_url else "") or "/"
         self.soap_server: SoapServer | None = None
         self.charge_point_id = charge_point_id
         self.version = version
@@ -130,7 +135,7 @@ class ChargePoint:
             options=SoapOptions.like(self.options),
         )
         self.soap_server = await serve_charge_point(
-            link, host=self.listen_host, port=self.listen_port
+            link, host=self.listen_host, port=self.listen_port, path=self.listen_path
         )
         return link
 

@@ -12,6 +12,7 @@ import pytest
 
 from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role, Version, actions
+from ocpptk.transport.link import OcppLink
 from tests.console.conftest import Console
 
 
@@ -114,10 +115,12 @@ def test_set_cs_ping_interval_changes_the_link(linked: Console) -> None:
     assert "websocket_ping_interval=120" in out
     cs = linked.app.central_system
     assert cs is not None
-    assert cs.server.links["CP1"].ping_interval == 120
+    link = cs.link("CP1")
+    assert isinstance(link, OcppLink)
+    assert link.ping_interval == 120
     assert cs.options.ping_interval == 120
     linked.ok("set cs websocket_ping_interval=0 --remote-id CP1")
-    assert cs.server.links["CP1"].ping_interval == 0
+    assert link.ping_interval == 0
     assert cs.options.ping_interval == 120
 
 
@@ -243,11 +246,17 @@ def test_start_cp_connection_failure_is_one_line(console: Console) -> None:
 
 
 def test_other_protocols_are_refused_in_one_line(console: Console) -> None:
-    for line in ("start_cs 0 -p ocpp1.5", "start_cp ws://127.0.0.1:9/ CP1 -p 1.2"):
+    for line in (
+        "start_cs 0 -p ocpp1.6,ocpp2.0.1",
+        "start_cp ws://127.0.0.1:9/ CP1 -p 2.0.1",
+        "start_cp http://127.0.0.1:9/ CP1 -p ocpp2.0.1",
+    ):
         result = console.run(line)
         assert result.failed
-        assert "is not supported yet (supported: ocpp1.6)" in result.err
+        assert "ocpp2.0.1 is not supported (supported: ocpp1.2, ocpp1.5, ocpp1.6)" in result.err
         assert result.err.count("\n") == 1
+    result = console.run("start_cs 0 -p ocpp9")
+    assert result.failed and "unknown protocol 'ocpp9'" in result.err
 
 
 def test_basic_auth(console: Console) -> None:
@@ -275,7 +284,7 @@ def test_response_timeout_from_start_cp(console: Console) -> None:
     url = re.search(r"start_cp (\S+) CP001", out).group(1)  # type: ignore[union-attr]
     console.ok(f"start_cp {url} CP1 --timeout 7 -i 0")
     cp = console.app.charge_points["CP1"]
-    assert cp.link is not None
+    assert isinstance(cp.link, OcppLink)
     assert cp.link.response_timeout == 7
     assert cp.link.ping_interval == 0
 

@@ -85,11 +85,11 @@ def test_unknown_subcommand_and_bad_arguments(capsys: pytest.CaptureFixture[str]
     assert main(["nope"]) == 2
     assert main(["start_cs"]) == 2
     assert main(["start_cs", "70000"]) == 2
-    assert main(["start_cs", "0", "-p", "ocpp1.5"]) == 2
+    assert main(["start_cs", "0", "-p", "ocpp2.0.1"]) == 2
     err = capsys.readouterr().err
     assert "'nope' is not a subcommand" in err
     assert "required: PORT" in err
-    assert "ocpp1.5 is not supported yet" in err
+    assert "ocpp2.0.1 is not supported (supported: ocpp1.2, ocpp1.5, ocpp1.6)" in err
     assert "Traceback" not in err
 
 
