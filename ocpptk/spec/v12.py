@@ -18,17 +18,20 @@ direct: each element is a property of the same name, a repeated element an array
 
 from __future__ import annotations
 
-from ocpptk.spec.model import (
-    Action,
-    Array,
-    Direction,
-    Enum,
-    Field,
-    Integer,
-    Object,
-    String,
+from ocpptk.spec.common import (
+    CONNECTOR_ID,
+    CP_TO_CS,
+    CS_TO_CP,
+    EXAMPLE_TIME,
+    TEXT,
+    TRANSACTION_ID,
+    AnyUri,
+    DateTime,
+    conf,
+    req,
+    status,
 )
-from ocpptk.spec.v16 import EXAMPLE_TIME
+from ocpptk.spec.model import Action, Array, Enum, Field, Integer, Object
 
 __all__ = [
     "ACTIONS",
@@ -52,15 +55,6 @@ __all__ = [
     "ResetType",
     "UnlockStatus",
 ]
-
-_CP_TO_CS = Direction.CP_TO_CS
-_CS_TO_CP = Direction.CS_TO_CP
-
-# -- Simple types --------------------------------------------------------------------------------
-
-DateTime = String(format="date-time")  # xs:dateTime
-AnyUri = String(format="uri")  # xs:anyURI
-_TEXT = String()  # xs:string, unbounded
 
 # -- Enumerations, values in the WSDL's order ----------------------------------------------------
 
@@ -96,7 +90,7 @@ IdTagInfo = Object(
     (
         Field("status", AuthorizationStatus, required=True, example="Accepted"),
         Field("expiryDate", DateTime, example=EXAMPLE_TIME),
-        Field("parentIdTag", _TEXT),
+        Field("parentIdTag", TEXT),
     ),
 )
 
@@ -111,51 +105,36 @@ MeterValue = Object(
 
 # -- Actions -------------------------------------------------------------------------------------
 
-
-def _req(action: str, *fields: Field) -> Object:
-    return Object(action + "Request", fields)
-
-
-def _conf(action: str, *fields: Field) -> Object:
-    return Object(action + "Response", fields)
-
-
-def _status(enum: Enum, example: str = "Accepted") -> Field:
-    return Field("status", enum, required=True, example=example)
-
-
-_CONNECTOR = Field("connectorId", Integer(), required=True, example=1)
-_ID_TAG = Field("idTag", _TEXT, required=True, example="TAG0001")
-_TRANSACTION = Field("transactionId", Integer(), required=True, example=1)
+_ID_TAG = Field("idTag", TEXT, required=True, example="TAG0001")
 _ID_TAG_INFO = Field("idTagInfo", IdTagInfo, required=True)
 _FIRMWARE = "FirmwareManagement"
 
 ACTIONS: tuple[Action, ...] = (
     Action(
         "Authorize",
-        _CP_TO_CS,
-        _req("Authorize", _ID_TAG),
-        _conf("Authorize", _ID_TAG_INFO),
+        CP_TO_CS,
+        req("Authorize", _ID_TAG),
+        conf("Authorize", _ID_TAG_INFO),
         doc="Ask whether an identifier may start or stop charging.",
     ),
     Action(
         "BootNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "BootNotification",
-            Field("chargePointVendor", _TEXT, required=True, example="ocpptk"),
-            Field("chargePointModel", _TEXT, required=True, example="Simulator"),
-            Field("chargePointSerialNumber", _TEXT, example="SIM-0001"),
-            Field("chargeBoxSerialNumber", _TEXT),
-            Field("firmwareVersion", _TEXT, example="0.1.0"),
-            Field("iccid", _TEXT),
-            Field("imsi", _TEXT),
-            Field("meterType", _TEXT),
-            Field("meterSerialNumber", _TEXT),
+            Field("chargePointVendor", TEXT, required=True, example="ocpptk"),
+            Field("chargePointModel", TEXT, required=True, example="Simulator"),
+            Field("chargePointSerialNumber", TEXT, example="SIM-0001"),
+            Field("chargeBoxSerialNumber", TEXT),
+            Field("firmwareVersion", TEXT, example="0.1.0"),
+            Field("iccid", TEXT),
+            Field("imsi", TEXT),
+            Field("meterType", TEXT),
+            Field("meterSerialNumber", TEXT),
         ),
-        _conf(
+        conf(
             "BootNotification",
-            _status(RegistrationStatus),
+            status(RegistrationStatus),
             Field("currentTime", DateTime, example=EXAMPLE_TIME),
             Field("heartbeatInterval", Integer(), example=300),
         ),
@@ -163,53 +142,53 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "ChangeAvailability",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "ChangeAvailability",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("type", AvailabilityType, required=True, example="Operative"),
         ),
-        _conf("ChangeAvailability", _status(AvailabilityStatus)),
+        conf("ChangeAvailability", status(AvailabilityStatus)),
         doc="Make a connector, or the whole charge point (connector 0), (in)operative.",
     ),
     Action(
         "ChangeConfiguration",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "ChangeConfiguration",
-            Field("key", _TEXT, required=True, example="HeartbeatInterval"),
-            Field("value", _TEXT, required=True, example="300"),
+            Field("key", TEXT, required=True, example="HeartbeatInterval"),
+            Field("value", TEXT, required=True, example="300"),
         ),
-        _conf("ChangeConfiguration", _status(ConfigurationStatus)),
+        conf("ChangeConfiguration", status(ConfigurationStatus)),
         doc="Set one configuration key.",
     ),
     Action(
         "ClearCache",
-        _CS_TO_CP,
-        _req("ClearCache"),
-        _conf("ClearCache", _status(ClearCacheStatus)),
+        CS_TO_CP,
+        req("ClearCache"),
+        conf("ClearCache", status(ClearCacheStatus)),
         doc="Empty the authorization cache.",
     ),
     Action(
         "DiagnosticsStatusNotification",
-        _CP_TO_CS,
-        _req("DiagnosticsStatusNotification", _status(DiagnosticsStatus, "Uploaded")),
-        _conf("DiagnosticsStatusNotification"),
+        CP_TO_CS,
+        req("DiagnosticsStatusNotification", status(DiagnosticsStatus, "Uploaded")),
+        conf("DiagnosticsStatusNotification"),
         profile=_FIRMWARE,
         doc="Report how a diagnostics upload ended.",
     ),
     Action(
         "FirmwareStatusNotification",
-        _CP_TO_CS,
-        _req("FirmwareStatusNotification", _status(FirmwareStatus, "Downloaded")),
-        _conf("FirmwareStatusNotification"),
+        CP_TO_CS,
+        req("FirmwareStatusNotification", status(FirmwareStatus, "Downloaded")),
+        conf("FirmwareStatusNotification"),
         profile=_FIRMWARE,
         doc="Report the progress of a firmware update.",
     ),
     Action(
         "GetDiagnostics",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "GetDiagnostics",
             Field("location", AnyUri, required=True, example="ftp://diagnostics.example.com/"),
             Field("startTime", DateTime),
@@ -217,102 +196,102 @@ ACTIONS: tuple[Action, ...] = (
             Field("retries", Integer(), example=3),
             Field("retryInterval", Integer(), example=60),
         ),
-        _conf("GetDiagnostics", Field("fileName", _TEXT, example="diagnostics.zip")),
+        conf("GetDiagnostics", Field("fileName", TEXT, example="diagnostics.zip")),
         profile=_FIRMWARE,
         doc="Have the charge point upload a diagnostics file to a URI.",
     ),
     Action(
         "Heartbeat",
-        _CP_TO_CS,
-        _req("Heartbeat"),
-        _conf("Heartbeat", Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME)),
+        CP_TO_CS,
+        req("Heartbeat"),
+        conf("Heartbeat", Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME)),
         doc="Tell the central system we are alive and learn its time.",
     ),
     Action(
         "MeterValues",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "MeterValues",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("values", Array(MeterValue)),  # optional: no values is a valid MeterValues
         ),
-        _conf("MeterValues"),
+        conf("MeterValues"),
         doc="Send meter readings of a connector: one integer (Wh) per timestamp.",
     ),
     Action(
         "RemoteStartTransaction",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "RemoteStartTransaction",
             _ID_TAG,
             Field("connectorId", Integer(), example=1),
         ),
-        _conf("RemoteStartTransaction", _status(RemoteStartStopStatus)),
+        conf("RemoteStartTransaction", status(RemoteStartStopStatus)),
         doc="Ask the charge point to start a transaction for an identifier.",
     ),
     Action(
         "RemoteStopTransaction",
-        _CS_TO_CP,
-        _req("RemoteStopTransaction", _TRANSACTION),
-        _conf("RemoteStopTransaction", _status(RemoteStartStopStatus)),
+        CS_TO_CP,
+        req("RemoteStopTransaction", TRANSACTION_ID),
+        conf("RemoteStopTransaction", status(RemoteStartStopStatus)),
         doc="Ask the charge point to stop a transaction.",
     ),
     Action(
         "Reset",
-        _CS_TO_CP,
-        _req("Reset", Field("type", ResetType, required=True, example="Soft")),
-        _conf("Reset", _status(ResetStatus)),
+        CS_TO_CP,
+        req("Reset", Field("type", ResetType, required=True, example="Soft")),
+        conf("Reset", status(ResetStatus)),
         doc="Reboot the charge point, softly or hard.",
     ),
     Action(
         "StartTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StartTransaction",
-            _CONNECTOR,
+            CONNECTOR_ID,
             _ID_TAG,
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             Field("meterStart", Integer(), required=True, example=0),
         ),
-        _conf("StartTransaction", _TRANSACTION, _ID_TAG_INFO),
+        conf("StartTransaction", TRANSACTION_ID, _ID_TAG_INFO),
         doc="Report that a transaction started and get its id.",
     ),
     Action(
         "StatusNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StatusNotification",
-            _CONNECTOR,
-            _status(ChargePointStatus, "Available"),
+            CONNECTOR_ID,
+            status(ChargePointStatus, "Available"),
             Field("errorCode", ChargePointErrorCode, required=True, example="NoError"),
         ),
-        _conf("StatusNotification"),
+        conf("StatusNotification"),
         doc="Report a connector's status or error.",
     ),
     Action(
         "StopTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StopTransaction",
-            _TRANSACTION,
-            Field("idTag", _TEXT, example="TAG0001"),
+            TRANSACTION_ID,
+            Field("idTag", TEXT, example="TAG0001"),
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             Field("meterStop", Integer(), required=True, example=0),
         ),
-        _conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
+        conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
         doc="Report that a transaction stopped, with the final meter value.",
     ),
     Action(
         "UnlockConnector",
-        _CS_TO_CP,
-        _req("UnlockConnector", _CONNECTOR),
-        _conf("UnlockConnector", _status(UnlockStatus)),
+        CS_TO_CP,
+        req("UnlockConnector", CONNECTOR_ID),
+        conf("UnlockConnector", status(UnlockStatus)),
         doc="Release the cable lock of a connector.",
     ),
     Action(
         "UpdateFirmware",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "UpdateFirmware",
             Field("retrieveDate", DateTime, required=True, example=EXAMPLE_TIME),
             Field(
@@ -321,7 +300,7 @@ ACTIONS: tuple[Action, ...] = (
             Field("retries", Integer(), example=3),
             Field("retryInterval", Integer(), example=60),
         ),
-        _conf("UpdateFirmware"),
+        conf("UpdateFirmware"),
         profile=_FIRMWARE,
         doc="Have the charge point download and install new firmware.",
     ),

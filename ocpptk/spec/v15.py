@@ -7,7 +7,9 @@ an *s*), element order, types, length limits (each BootNotification field has it
 string type), enumerations in the WSDL's order, ``minOccurs``/``maxOccurs``. ``wsdl/1.5/`` is
 generated from here and ``tests/spec/test_wsdl_oracle.py`` proves it the same as the OCA files.
 The OCA files call themselves "1.5 draft for approval (1.5 RC4)"; no other 1.5 WSDL is published.
-1.5 has no feature profiles; ``Action.profile`` repeats the 1.6 one, for grouping.
+1.5 has no feature profiles; ``Action.profile`` repeats the 1.6 one, for grouping. What 1.5 kept
+exactly as 1.2 had it (twelve enumerations and eleven actions, the latter listed by name in
+``ACTIONS``) is 1.2's own definition, imported from :mod:`ocpptk.spec.v12`.
 
 JSON (``schemas/1.5/`` and ``schemas/1.2/``, OCPP-J on the subprotocols ``ocpp1.5``/``ocpp1.2``)
 -------------------------------------------------------------------------------------------------
@@ -45,6 +47,20 @@ explicit ``minOccurs="1"``); every object is closed (``additionalProperties: fal
 
 from __future__ import annotations
 
+from ocpptk.spec import v12
+from ocpptk.spec.common import (
+    CONNECTOR_ID,
+    CP_TO_CS,
+    CS_TO_CP,
+    EXAMPLE_TIME,
+    TEXT,
+    TRANSACTION_ID,
+    AnyUri,
+    DateTime,
+    conf,
+    req,
+    status,
+)
 from ocpptk.spec.model import (
     Action,
     Array,
@@ -56,7 +72,22 @@ from ocpptk.spec.model import (
     Object,
     String,
 )
-from ocpptk.spec.v16 import EXAMPLE_TIME
+
+# The enumerations 1.5 kept as 1.2 had them: same values, same order.
+from ocpptk.spec.v12 import (
+    AuthorizationStatus,
+    AvailabilityStatus,
+    AvailabilityType,
+    ClearCacheStatus,
+    ConfigurationStatus,
+    DiagnosticsStatus,
+    FirmwareStatus,
+    RegistrationStatus,
+    RemoteStartStopStatus,
+    ResetStatus,
+    ResetType,
+    UnlockStatus,
+)
 
 __all__ = [
     "ACTIONS",
@@ -106,14 +137,7 @@ __all__ = [
     "ValueFormat",
 ]
 
-_CP_TO_CS = Direction.CP_TO_CS
-_CS_TO_CP = Direction.CS_TO_CP
-
-# -- Simple types --------------------------------------------------------------------------------
-
-DateTime = String(format="date-time")  # xs:dateTime
-AnyUri = String(format="uri")  # xs:anyURI
-_TEXT = String()  # xs:string, unbounded
+# -- Simple types (and xs:dateTime, xs:anyURI, plain xs:string from ocpptk.spec.common) ----------
 
 IdToken = String(20, name="IdToken")
 ChargeBoxSerialNumber = String(25, name="ChargeBoxSerialNumber")
@@ -126,13 +150,8 @@ ImsiString = String(20, name="ImsiString")
 MeterSerialNumber = String(25, name="MeterSerialNumber")
 MeterType = String(25, name="MeterType")
 
-# -- Enumerations, values in the WSDL's order ----------------------------------------------------
+# -- Enumerations new or changed in 1.5, values in the WSDL's order -------------------------------
 
-AuthorizationStatus = Enum(
-    "AuthorizationStatus", ("Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx")
-)
-AvailabilityStatus = Enum("AvailabilityStatus", ("Accepted", "Rejected", "Scheduled"))
-AvailabilityType = Enum("AvailabilityType", ("Inoperative", "Operative"))
 CancelReservationStatus = Enum("CancelReservationStatus", ("Accepted", "Rejected"))
 ChargePointErrorCode = Enum(
     "ChargePointErrorCode",
@@ -145,14 +164,8 @@ ChargePointErrorCode = Enum(
 ChargePointStatus = Enum(
     "ChargePointStatus", ("Available", "Occupied", "Faulted", "Unavailable", "Reserved")
 )
-ClearCacheStatus = Enum("ClearCacheStatus", ("Accepted", "Rejected"))
-ConfigurationStatus = Enum("ConfigurationStatus", ("Accepted", "Rejected", "NotSupported"))
 DataTransferStatus = Enum(
     "DataTransferStatus", ("Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId")
-)
-DiagnosticsStatus = Enum("DiagnosticsStatus", ("Uploaded", "UploadFailed"))
-FirmwareStatus = Enum(
-    "FirmwareStatus", ("Downloaded", "DownloadFailed", "InstallationFailed", "Installed")
 )
 Location = Enum("Location", ("Inlet", "Outlet", "Body"))
 Measurand = Enum(
@@ -174,19 +187,14 @@ ReadingContext = Enum(
         *("Transaction.Begin", "Transaction.End"),
     ),
 )
-RegistrationStatus = Enum("RegistrationStatus", ("Accepted", "Rejected"))
-RemoteStartStopStatus = Enum("RemoteStartStopStatus", ("Accepted", "Rejected"))
 ReservationStatus = Enum(
     "ReservationStatus", ("Accepted", "Faulted", "Occupied", "Rejected", "Unavailable")
 )
-ResetStatus = Enum("ResetStatus", ("Accepted", "Rejected"))
-ResetType = Enum("ResetType", ("Hard", "Soft"))
 # 1.5 units: "Amp" and "Volt", not 1.6's "A" and "V"; no "Percent", no Fahrenheit.
 UnitOfMeasure = Enum(
     "UnitOfMeasure",
     ("Wh", "kWh", "varh", "kvarh", "W", "kW", "var", "kvar", "Amp", "Volt", "Celsius"),
 )
-UnlockStatus = Enum("UnlockStatus", ("Accepted", "Rejected"))
 UpdateStatus = Enum(
     "UpdateStatus", ("Accepted", "Failed", "HashError", "NotSupported", "VersionMismatch")
 )
@@ -215,9 +223,9 @@ AuthorisationData = Object(
 KeyValue = Object(
     "KeyValue",
     (
-        Field("key", _TEXT, required=True, example="HeartbeatInterval"),
+        Field("key", TEXT, required=True, example="HeartbeatInterval"),
         Field("readonly", Boolean(), required=True, example=False),
-        Field("value", _TEXT, example="300"),
+        Field("value", TEXT, example="300"),
     ),
 )
 
@@ -227,7 +235,7 @@ KeyValue = Object(
 MeterValueValue = Object(
     "MeterValueValue",
     (
-        Field("value", _TEXT, required=True, example="0", xml_node="text"),
+        Field("value", TEXT, required=True, example="0", xml_node="text"),
         Field("context", ReadingContext, example="Sample.Periodic", xml_node="attribute"),
         Field("format", ValueFormat, example="Raw", xml_node="attribute"),
         Field(
@@ -255,39 +263,25 @@ WSDL_SHARED_TYPES = (IdToken, AuthorizationStatus, IdTagInfo)
 
 # -- Actions -------------------------------------------------------------------------------------
 
-
-def _req(action: str, *fields: Field) -> Object:
-    return Object(action + "Request", fields)
-
-
-def _conf(action: str, *fields: Field) -> Object:
-    return Object(action + "Response", fields)
-
-
-def _status(enum: Enum, example: str = "Accepted") -> Field:
-    return Field("status", enum, required=True, example=example)
-
-
-_CONNECTOR = Field("connectorId", Integer(), required=True, example=1)
 _ID_TAG = Field("idTag", IdToken, required=True, example="TAG0001")
-_TRANSACTION = Field("transactionId", Integer(), required=True, example=1)
 _ID_TAG_INFO = Field("idTagInfo", IdTagInfo, required=True)
-_FIRMWARE = "FirmwareManagement"
 _LOCAL_LIST = "LocalAuthListManagement"
 _RESERVATION = "Reservation"
+# The actions 1.5 kept as 1.2 had them (payloads, direction, profile and doc), listed by name below.
+_AS_IN_1_2 = {act.name: act for act in v12.ACTIONS}
 
 ACTIONS: tuple[Action, ...] = (
     Action(
         "Authorize",
-        _CP_TO_CS,
-        _req("Authorize", _ID_TAG),
-        _conf("Authorize", _ID_TAG_INFO),
+        CP_TO_CS,
+        req("Authorize", _ID_TAG),
+        conf("Authorize", _ID_TAG_INFO),
         doc="Ask whether an identifier may start or stop charging.",
     ),
     Action(
         "BootNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "BootNotification",
             Field("chargePointVendor", ChargePointVendor, required=True, example="ocpptk"),
             Field("chargePointModel", ChargePointModel, required=True, example="Simulator"),
@@ -299,9 +293,9 @@ ACTIONS: tuple[Action, ...] = (
             Field("meterType", MeterType),
             Field("meterSerialNumber", MeterSerialNumber),
         ),
-        _conf(
+        conf(
             "BootNotification",
-            _status(RegistrationStatus),
+            status(RegistrationStatus),
             Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME),
             Field("heartbeatInterval", Integer(), required=True, example=300),
         ),
@@ -309,237 +303,144 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "CancelReservation",
-        _CS_TO_CP,
-        _req("CancelReservation", Field("reservationId", Integer(), required=True, example=1)),
-        _conf("CancelReservation", _status(CancelReservationStatus)),
+        CS_TO_CP,
+        req("CancelReservation", Field("reservationId", Integer(), required=True, example=1)),
+        conf("CancelReservation", status(CancelReservationStatus)),
         profile=_RESERVATION,
         doc="Cancel a reservation made with ReserveNow.",
     ),
-    Action(
-        "ChangeAvailability",
-        _CS_TO_CP,
-        _req(
-            "ChangeAvailability",
-            _CONNECTOR,
-            Field("type", AvailabilityType, required=True, example="Operative"),
-        ),
-        _conf("ChangeAvailability", _status(AvailabilityStatus)),
-        doc="Make a connector, or the whole charge point (connector 0), (in)operative.",
-    ),
-    Action(
-        "ChangeConfiguration",
-        _CS_TO_CP,
-        _req(
-            "ChangeConfiguration",
-            Field("key", _TEXT, required=True, example="HeartbeatInterval"),
-            Field("value", _TEXT, required=True, example="300"),
-        ),
-        _conf("ChangeConfiguration", _status(ConfigurationStatus)),
-        doc="Set one configuration key.",
-    ),
-    Action(
-        "ClearCache",
-        _CS_TO_CP,
-        _req("ClearCache"),
-        _conf("ClearCache", _status(ClearCacheStatus)),
-        doc="Empty the authorization cache.",
-    ),
+    _AS_IN_1_2["ChangeAvailability"],
+    _AS_IN_1_2["ChangeConfiguration"],
+    _AS_IN_1_2["ClearCache"],
     Action(
         "DataTransfer",
         Direction.BOTH,
-        _req(
+        req(
             "DataTransfer",
-            Field("vendorId", _TEXT, required=True, example="ocpptk"),
-            Field("messageId", _TEXT, example="Echo"),
-            Field("data", _TEXT, example="hello"),
+            Field("vendorId", TEXT, required=True, example="ocpptk"),
+            Field("messageId", TEXT, example="Echo"),
+            Field("data", TEXT, example="hello"),
         ),
-        _conf("DataTransfer", _status(DataTransferStatus), Field("data", _TEXT)),
+        conf("DataTransfer", status(DataTransferStatus), Field("data", TEXT)),
         doc="Vendor-specific data, in either direction; ``data`` is free-form.",
     ),
-    Action(
-        "DiagnosticsStatusNotification",
-        _CP_TO_CS,
-        _req("DiagnosticsStatusNotification", _status(DiagnosticsStatus, "Uploaded")),
-        _conf("DiagnosticsStatusNotification"),
-        profile=_FIRMWARE,
-        doc="Report how a diagnostics upload ended.",
-    ),
-    Action(
-        "FirmwareStatusNotification",
-        _CP_TO_CS,
-        _req("FirmwareStatusNotification", _status(FirmwareStatus, "Downloaded")),
-        _conf("FirmwareStatusNotification"),
-        profile=_FIRMWARE,
-        doc="Report the progress of a firmware update.",
-    ),
+    _AS_IN_1_2["DiagnosticsStatusNotification"],
+    _AS_IN_1_2["FirmwareStatusNotification"],
     Action(
         "GetConfiguration",
-        _CS_TO_CP,
-        _req("GetConfiguration", Field("key", Array(_TEXT), example=("HeartbeatInterval",))),
-        _conf(
+        CS_TO_CP,
+        req("GetConfiguration", Field("key", Array(TEXT), example=("HeartbeatInterval",))),
+        conf(
             "GetConfiguration",
             Field("configurationKey", Array(KeyValue)),
-            Field("unknownKey", Array(_TEXT)),
+            Field("unknownKey", Array(TEXT)),
         ),
         doc="Read configuration keys; no key means all of them.",
     ),
-    Action(
-        "GetDiagnostics",
-        _CS_TO_CP,
-        _req(
-            "GetDiagnostics",
-            Field("location", AnyUri, required=True, example="ftp://diagnostics.example.com/"),
-            Field("startTime", DateTime),
-            Field("stopTime", DateTime),
-            Field("retries", Integer(), example=3),
-            Field("retryInterval", Integer(), example=60),
-        ),
-        _conf("GetDiagnostics", Field("fileName", _TEXT, example="diagnostics.zip")),
-        profile=_FIRMWARE,
-        doc="Have the charge point upload a diagnostics file to a URI.",
-    ),
+    _AS_IN_1_2["GetDiagnostics"],
     Action(
         "GetLocalListVersion",
-        _CS_TO_CP,
-        _req("GetLocalListVersion"),
-        _conf("GetLocalListVersion", Field("listVersion", Integer(), required=True, example=0)),
+        CS_TO_CP,
+        req("GetLocalListVersion"),
+        conf("GetLocalListVersion", Field("listVersion", Integer(), required=True, example=0)),
         profile=_LOCAL_LIST,
         doc="Ask for the version of the local authorization list.",
     ),
-    Action(
-        "Heartbeat",
-        _CP_TO_CS,
-        _req("Heartbeat"),
-        _conf("Heartbeat", Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME)),
-        doc="Tell the central system we are alive and learn its time.",
-    ),
+    _AS_IN_1_2["Heartbeat"],
     Action(
         "MeterValues",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "MeterValues",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("transactionId", Integer(), example=1),
             Field("values", Array(MeterValue)),  # optional: no values is a valid MeterValues
         ),
-        _conf("MeterValues"),
+        conf("MeterValues"),
         doc="Send sampled meter values, in or outside a transaction.",
     ),
     Action(
         "RemoteStartTransaction",
-        _CS_TO_CP,
-        _req("RemoteStartTransaction", _ID_TAG, Field("connectorId", Integer(), example=1)),
-        _conf("RemoteStartTransaction", _status(RemoteStartStopStatus)),
+        CS_TO_CP,
+        req("RemoteStartTransaction", _ID_TAG, Field("connectorId", Integer(), example=1)),
+        conf("RemoteStartTransaction", status(RemoteStartStopStatus)),
         doc="Ask the charge point to start a transaction for an identifier.",
     ),
-    Action(
-        "RemoteStopTransaction",
-        _CS_TO_CP,
-        _req("RemoteStopTransaction", _TRANSACTION),
-        _conf("RemoteStopTransaction", _status(RemoteStartStopStatus)),
-        doc="Ask the charge point to stop a transaction.",
-    ),
+    _AS_IN_1_2["RemoteStopTransaction"],
     Action(
         "ReserveNow",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "ReserveNow",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("expiryDate", DateTime, required=True, example=EXAMPLE_TIME),
             _ID_TAG,
             Field("parentIdTag", IdToken),
             Field("reservationId", Integer(), required=True, example=1),
         ),
-        _conf("ReserveNow", _status(ReservationStatus)),
+        conf("ReserveNow", status(ReservationStatus)),
         profile=_RESERVATION,
         doc="Reserve a connector for an identifier until a given time.",
     ),
-    Action(
-        "Reset",
-        _CS_TO_CP,
-        _req("Reset", Field("type", ResetType, required=True, example="Soft")),
-        _conf("Reset", _status(ResetStatus)),
-        doc="Reboot the charge point, softly or hard.",
-    ),
+    _AS_IN_1_2["Reset"],
     Action(
         "SendLocalList",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "SendLocalList",
             Field("updateType", UpdateType, required=True, example="Full"),
             Field("listVersion", Integer(), required=True, example=1),
             Field("localAuthorisationList", Array(AuthorisationData)),
-            Field("hash", _TEXT),
+            Field("hash", TEXT),
         ),
-        _conf("SendLocalList", _status(UpdateStatus), Field("hash", _TEXT)),
+        conf("SendLocalList", status(UpdateStatus), Field("hash", TEXT)),
         profile=_LOCAL_LIST,
         doc="Replace or update the local authorization list; ``hash`` may check the result.",
     ),
     Action(
         "StartTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StartTransaction",
-            _CONNECTOR,
+            CONNECTOR_ID,
             _ID_TAG,
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             Field("meterStart", Integer(), required=True, example=0),
             Field("reservationId", Integer()),
         ),
-        _conf("StartTransaction", _TRANSACTION, _ID_TAG_INFO),
+        conf("StartTransaction", TRANSACTION_ID, _ID_TAG_INFO),
         doc="Report that a transaction started and get its id.",
     ),
     Action(
         "StatusNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StatusNotification",
-            _CONNECTOR,
-            _status(ChargePointStatus, "Available"),
+            CONNECTOR_ID,
+            status(ChargePointStatus, "Available"),
             Field("errorCode", ChargePointErrorCode, required=True, example="NoError"),
-            Field("info", _TEXT),
+            Field("info", TEXT),
             Field("timestamp", DateTime, example=EXAMPLE_TIME),
-            Field("vendorId", _TEXT),
-            Field("vendorErrorCode", _TEXT),
+            Field("vendorId", TEXT),
+            Field("vendorErrorCode", TEXT),
         ),
-        _conf("StatusNotification"),
+        conf("StatusNotification"),
         doc="Report a connector's status or error.",
     ),
     Action(
         "StopTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StopTransaction",
-            _TRANSACTION,
+            TRANSACTION_ID,
             Field("idTag", IdToken, example="TAG0001"),
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             Field("meterStop", Integer(), required=True, example=0),
             Field("transactionData", Array(TransactionData)),
         ),
-        _conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
+        conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
         doc="Report that a transaction stopped, with the final meter value and readings.",
     ),
-    Action(
-        "UnlockConnector",
-        _CS_TO_CP,
-        _req("UnlockConnector", _CONNECTOR),
-        _conf("UnlockConnector", _status(UnlockStatus)),
-        doc="Release the cable lock of a connector.",
-    ),
-    Action(
-        "UpdateFirmware",
-        _CS_TO_CP,
-        _req(
-            "UpdateFirmware",
-            Field("retrieveDate", DateTime, required=True, example=EXAMPLE_TIME),
-            Field(
-                "location", AnyUri, required=True, example="https://firmware.example.com/ocpptk.bin"
-            ),
-            Field("retries", Integer(), example=3),
-            Field("retryInterval", Integer(), example=60),
-        ),
-        _conf("UpdateFirmware"),
-        profile=_FIRMWARE,
-        doc="Have the charge point download and install new firmware.",
-    ),
+    _AS_IN_1_2["UnlockConnector"],
+    _AS_IN_1_2["UpdateFirmware"],
 )

@@ -30,10 +30,28 @@ cannot see; those facts are the ``xml_`` keywords (see ``ocpptk.spec.model``):
 Named types carry their OCPP names and are module constants (``IdTagInfo``, ``ChargingProfile``,
 ``RegistrationStatus``) so that other generators, such as the WSDL one, can reuse them.
 Timestamps in examples are ``EXAMPLE_TIME``; consumers replace them with the current time.
+What 1.6 kept exactly as 1.5 had it (``IdToken`` and twelve enumerations; eight actions, listed
+by name in ``ACTIONS``, whose doc only gains the 1.6 section) is 1.5's definition, imported from
+:mod:`ocpptk.spec.v15`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ocpptk.spec import v15
+from ocpptk.spec.common import (
+    CONNECTOR_ID,
+    CP_TO_CS,
+    CS_TO_CP,
+    EXAMPLE_TIME,
+    TRANSACTION_ID,
+    AnyUri,
+    DateTime,
+    conf,
+    req,
+    status,
+)
 from ocpptk.spec.model import (
     Action,
     Array,
@@ -45,6 +63,23 @@ from ocpptk.spec.model import (
     Number,
     Object,
     String,
+)
+
+# The types 1.6 kept as 1.5 had them: same values, in the order of the OCA JSON schemas too.
+from ocpptk.spec.v15 import (
+    AuthorizationStatus,
+    AvailabilityStatus,
+    AvailabilityType,
+    CancelReservationStatus,
+    ClearCacheStatus,
+    DataTransferStatus,
+    IdToken,
+    RemoteStartStopStatus,
+    ReservationStatus,
+    ResetStatus,
+    ResetType,
+    UpdateType,
+    ValueFormat,
 )
 
 __all__ = [
@@ -108,11 +143,6 @@ __all__ = [
     "ValueFormat",
 ]
 
-EXAMPLE_TIME = "2026-01-01T00:00:00Z"
-
-_CP_TO_CS = Direction.CP_TO_CS
-_CS_TO_CP = Direction.CS_TO_CP
-
 # -- Simple types (spec 7.x) -------------------------------------------------------------------
 
 CiString20Type = String(20, name="CiString20Type")
@@ -120,21 +150,13 @@ CiString25Type = String(25, name="CiString25Type")
 CiString50Type = String(50, name="CiString50Type")
 CiString255Type = String(255, name="CiString255Type")
 CiString500Type = String(500, name="CiString500Type")
-IdToken = String(20, name="IdToken")
-# XML schema has built-ins for these two, so they stay unnamed: xs:dateTime and xs:anyURI.
-DateTime = String(format="date-time")
-AnyUri = String(format="uri")
+# IdToken is 1.5's; DateTime and AnyUri, xs:dateTime and xs:anyURI, are ocpptk.spec.common's.
+#
 # The WSDL's DecimalOne (fractionDigits 1) is multipleOf 0.1 in the JSON schemas.
 DecimalOne = Number(multiple_of=0.1, name="DecimalOne")
 
-# -- Enumerations, values in the order of the OCA JSON schemas ---------------------------------
+# -- Enumerations new or changed in 1.6, values in the order of the OCA JSON schemas -----------
 
-AuthorizationStatus = Enum(
-    "AuthorizationStatus", ("Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx")
-)
-AvailabilityStatus = Enum("AvailabilityStatus", ("Accepted", "Rejected", "Scheduled"))
-AvailabilityType = Enum("AvailabilityType", ("Inoperative", "Operative"))
-CancelReservationStatus = Enum("CancelReservationStatus", ("Accepted", "Rejected"))
 ChargePointErrorCode = Enum(
     "ChargePointErrorCode",
     (
@@ -186,15 +208,11 @@ ChargingProfilePurposeType = Enum(
 )
 ChargingProfileStatus = Enum("ChargingProfileStatus", ("Accepted", "Rejected", "NotSupported"))
 ChargingRateUnitType = Enum("ChargingRateUnitType", ("A", "W"), xml_values=("W", "A"))
-ClearCacheStatus = Enum("ClearCacheStatus", ("Accepted", "Rejected"))
 ClearChargingProfileStatus = Enum("ClearChargingProfileStatus", ("Accepted", "Unknown"))
 ConfigurationStatus = Enum(
     "ConfigurationStatus",
     ("Accepted", "Rejected", "RebootRequired", "NotSupported"),
     xml_values=("Accepted", "NotSupported", "RebootRequired", "Rejected"),
-)
-DataTransferStatus = Enum(
-    "DataTransferStatus", ("Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId")
 )
 DiagnosticsStatus = Enum("DiagnosticsStatus", ("Idle", "Uploaded", "UploadFailed", "Uploading"))
 FirmwareStatus = Enum(
@@ -303,12 +321,6 @@ Reason = Enum(
 )
 RecurrencyKindType = Enum("RecurrencyKindType", ("Daily", "Weekly"))
 RegistrationStatus = Enum("RegistrationStatus", ("Accepted", "Pending", "Rejected"))
-RemoteStartStopStatus = Enum("RemoteStartStopStatus", ("Accepted", "Rejected"))
-ReservationStatus = Enum(
-    "ReservationStatus", ("Accepted", "Faulted", "Occupied", "Rejected", "Unavailable")
-)
-ResetStatus = Enum("ResetStatus", ("Accepted", "Rejected"))
-ResetType = Enum("ResetType", ("Hard", "Soft"))
 TriggerMessageStatus = Enum("TriggerMessageStatus", ("Accepted", "Rejected", "NotImplemented"))
 _UNITS_BEFORE_CELSIUS = (
     *("Wh", "kWh", "varh", "kvarh", "W", "kW", "VA", "kVA", "var", "kvar", "A", "V", "K"),
@@ -330,8 +342,6 @@ TransactionDataUnitOfMeasure = Enum(
 )
 UnlockStatus = Enum("UnlockStatus", ("Unlocked", "UnlockFailed", "NotSupported"))
 UpdateStatus = Enum("UpdateStatus", ("Accepted", "Failed", "NotSupported", "VersionMismatch"))
-UpdateType = Enum("UpdateType", ("Differential", "Full"))
-ValueFormat = Enum("ValueFormat", ("Raw", "SignedData"))
 
 # -- Composite types ---------------------------------------------------------------------------
 
@@ -437,36 +447,29 @@ TransactionDataMeterValue = _meter_value("TransactionDataMeterValue", Transactio
 
 # -- Actions -----------------------------------------------------------------------------------
 
-
-def _req(action: str, *fields: Field, xml_order: tuple[str, ...] | None = None) -> Object:
-    return Object(action + "Request", fields, xml_order=xml_order)
-
-
-def _conf(action: str, *fields: Field, xml_order: tuple[str, ...] | None = None) -> Object:
-    return Object(action + "Response", fields, xml_order=xml_order)
-
-
-def _status(enum: Enum, example: str = "Accepted") -> Field:
-    return Field("status", enum, required=True, example=example)
-
-
-_CONNECTOR = Field("connectorId", Integer(), required=True, example=1)
 _ID_TAG = Field("idTag", IdToken, required=True, example="TAG0001")
-_TRANSACTION = Field("transactionId", Integer(), required=True, example=1)
 _ID_TAG_INFO = Field("idTagInfo", IdTagInfo, required=True)
+_IN_1_5 = {act.name: act for act in v15.ACTIONS}
+
+
+def _as_in_1_5(name: str, section: str) -> Action:
+    """The 1.5 action ``name``, which 1.6 kept as it was; its doc cites the 1.6 ``section``."""
+    act = _IN_1_5[name]
+    return replace(act, doc=f"{act.doc.removesuffix('.')} ({section}).")
+
 
 ACTIONS: tuple[Action, ...] = (
     Action(
         "Authorize",
-        _CP_TO_CS,
-        _req("Authorize", _ID_TAG),
-        _conf("Authorize", _ID_TAG_INFO),
+        CP_TO_CS,
+        req("Authorize", _ID_TAG),
+        conf("Authorize", _ID_TAG_INFO),
         doc="Ask whether an identifier may start or stop charging (4.1).",
     ),
     Action(
         "BootNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "BootNotification",
             Field("chargePointVendor", CiString20Type, required=True, example="ocpptk"),
             Field("chargePointModel", CiString20Type, required=True, example="Simulator"),
@@ -478,109 +481,86 @@ ACTIONS: tuple[Action, ...] = (
             Field("meterType", CiString25Type),
             Field("meterSerialNumber", CiString25Type),
         ),
-        _conf(
+        conf(
             "BootNotification",
-            _status(RegistrationStatus),
+            status(RegistrationStatus),
             Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME),
             Field("interval", Integer(), required=True, example=300),
         ),
         doc="Announce the charge point after a (re)boot and learn the heartbeat interval (4.2).",
     ),
-    Action(
-        "CancelReservation",
-        _CS_TO_CP,
-        _req("CancelReservation", Field("reservationId", Integer(), required=True, example=1)),
-        _conf("CancelReservation", _status(CancelReservationStatus)),
-        profile="Reservation",
-        doc="Cancel a reservation made with ReserveNow (5.1).",
-    ),
-    Action(
-        "ChangeAvailability",
-        _CS_TO_CP,
-        _req(
-            "ChangeAvailability",
-            _CONNECTOR,
-            Field("type", AvailabilityType, required=True, example="Operative"),
-        ),
-        _conf("ChangeAvailability", _status(AvailabilityStatus)),
-        doc="Make a connector, or the whole charge point (connector 0), (in)operative (5.2).",
-    ),
+    _as_in_1_5("CancelReservation", "5.1"),
+    _as_in_1_5("ChangeAvailability", "5.2"),
     Action(
         "ChangeConfiguration",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "ChangeConfiguration",
             Field("key", CiString50Type, required=True, example="HeartbeatInterval"),
             Field("value", CiString500Type, required=True, example="300"),
         ),
-        _conf("ChangeConfiguration", _status(ConfigurationStatus)),
+        conf("ChangeConfiguration", status(ConfigurationStatus)),
         doc="Set one configuration key (5.3).",
     ),
-    Action(
-        "ClearCache",
-        _CS_TO_CP,
-        _req("ClearCache"),
-        _conf("ClearCache", _status(ClearCacheStatus)),
-        doc="Empty the authorization cache (5.4).",
-    ),
+    _as_in_1_5("ClearCache", "5.4"),
     Action(
         "ClearChargingProfile",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "ClearChargingProfile",
             Field("id", Integer(), example=1),
             Field("connectorId", Integer(), example=1),
             Field("chargingProfilePurpose", ChargingProfilePurposeType, example="TxProfile"),
             Field("stackLevel", Integer(), example=0),
         ),
-        _conf("ClearChargingProfile", _status(ClearChargingProfileStatus)),
+        conf("ClearChargingProfile", status(ClearChargingProfileStatus)),
         profile="SmartCharging",
         doc="Remove the charging profiles that match every criterion given (5.5).",
     ),
     Action(
         "DataTransfer",
         Direction.BOTH,
-        _req(
+        req(
             "DataTransfer",
             Field("vendorId", CiString255Type, required=True, example="ocpptk"),
             Field("messageId", CiString50Type, example="Echo"),
             Field("data", String(), example="hello"),
         ),
-        _conf(
+        conf(
             "DataTransfer",
-            _status(DataTransferStatus),
+            status(DataTransferStatus),
             Field("data", String()),
         ),
         doc="Vendor-specific data, in either direction; ``data`` is free-form (4.3, 5.6).",
     ),
     Action(
         "DiagnosticsStatusNotification",
-        _CP_TO_CS,
-        _req("DiagnosticsStatusNotification", _status(DiagnosticsStatus, "Idle")),
-        _conf("DiagnosticsStatusNotification"),
+        CP_TO_CS,
+        req("DiagnosticsStatusNotification", status(DiagnosticsStatus, "Idle")),
+        conf("DiagnosticsStatusNotification"),
         profile="FirmwareManagement",
         doc="Report the progress of a diagnostics upload (4.4).",
     ),
     Action(
         "FirmwareStatusNotification",
-        _CP_TO_CS,
-        _req("FirmwareStatusNotification", _status(FirmwareStatus, "Idle")),
-        _conf("FirmwareStatusNotification"),
+        CP_TO_CS,
+        req("FirmwareStatusNotification", status(FirmwareStatus, "Idle")),
+        conf("FirmwareStatusNotification"),
         profile="FirmwareManagement",
         doc="Report the progress of a firmware update (4.5).",
     ),
     Action(
         "GetCompositeSchedule",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "GetCompositeSchedule",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("duration", Integer(), required=True, example=3600),
             Field("chargingRateUnit", ChargingRateUnitType, example="A"),
         ),
-        _conf(
+        conf(
             "GetCompositeSchedule",
-            _status(GetCompositeScheduleStatus),
+            status(GetCompositeScheduleStatus),
             Field("connectorId", Integer(), example=1),
             Field("scheduleStart", DateTime, example=EXAMPLE_TIME),
             Field("chargingSchedule", ChargingSchedule),
@@ -590,12 +570,12 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "GetConfiguration",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "GetConfiguration",
             Field("key", Array(CiString50Type), example=("HeartbeatInterval",)),
         ),
-        _conf(
+        conf(
             "GetConfiguration",
             Field("configurationKey", Array(KeyValue)),
             Field("unknownKey", Array(CiString50Type)),
@@ -604,8 +584,8 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "GetDiagnostics",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "GetDiagnostics",
             Field("location", AnyUri, required=True, example="ftp://diagnostics.example.com/"),
             Field("retries", Integer(), example=3),
@@ -614,132 +594,93 @@ ACTIONS: tuple[Action, ...] = (
             Field("stopTime", DateTime),
             xml_order=("location", "startTime", "stopTime", "retries", "retryInterval"),
         ),
-        _conf("GetDiagnostics", Field("fileName", CiString255Type, example="diagnostics.zip")),
+        conf("GetDiagnostics", Field("fileName", CiString255Type, example="diagnostics.zip")),
         profile="FirmwareManagement",
         doc="Have the charge point upload a diagnostics file to a URI (5.9).",
     ),
-    Action(
-        "GetLocalListVersion",
-        _CS_TO_CP,
-        _req("GetLocalListVersion"),
-        _conf("GetLocalListVersion", Field("listVersion", Integer(), required=True, example=0)),
-        profile="LocalAuthListManagement",
-        doc="Ask for the version of the local authorization list (5.10).",
-    ),
-    Action(
-        "Heartbeat",
-        _CP_TO_CS,
-        _req("Heartbeat"),
-        _conf("Heartbeat", Field("currentTime", DateTime, required=True, example=EXAMPLE_TIME)),
-        doc="Tell the central system we are alive and learn its time (4.6).",
-    ),
+    _as_in_1_5("GetLocalListVersion", "5.10"),
+    _as_in_1_5("Heartbeat", "4.6"),
     Action(
         "MeterValues",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "MeterValues",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("transactionId", Integer(), example=1),
             Field("meterValue", Array(MeterValue), required=True, xml_min_occurs=0),
         ),
-        _conf("MeterValues"),
+        conf("MeterValues"),
         doc="Send sampled meter values, in or outside a transaction (4.7).",
     ),
     Action(
         "RemoteStartTransaction",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "RemoteStartTransaction",
             Field("connectorId", Integer(), example=1),
             _ID_TAG,
             Field("chargingProfile", ChargingProfile),
         ),
-        _conf("RemoteStartTransaction", _status(RemoteStartStopStatus)),
+        conf("RemoteStartTransaction", status(RemoteStartStopStatus)),
         doc="Ask the charge point to start a transaction for an identifier (5.11).",
     ),
-    Action(
-        "RemoteStopTransaction",
-        _CS_TO_CP,
-        _req("RemoteStopTransaction", _TRANSACTION),
-        _conf("RemoteStopTransaction", _status(RemoteStartStopStatus)),
-        doc="Ask the charge point to stop a transaction (5.12).",
-    ),
-    Action(
-        "ReserveNow",
-        _CS_TO_CP,
-        _req(
-            "ReserveNow",
-            _CONNECTOR,
-            Field("expiryDate", DateTime, required=True, example=EXAMPLE_TIME),
-            _ID_TAG,
-            Field("parentIdTag", IdToken),
-            Field("reservationId", Integer(), required=True, example=1),
-        ),
-        _conf("ReserveNow", _status(ReservationStatus)),
-        profile="Reservation",
-        doc="Reserve a connector for an identifier until a given time (5.13).",
-    ),
-    Action(
-        "Reset",
-        _CS_TO_CP,
-        _req("Reset", Field("type", ResetType, required=True, example="Soft")),
-        _conf("Reset", _status(ResetStatus)),
-        doc="Reboot the charge point, softly or hard (5.14).",
-    ),
+    _as_in_1_5("RemoteStopTransaction", "5.12"),
+    _as_in_1_5("ReserveNow", "5.13"),
+    _as_in_1_5("Reset", "5.14"),
     Action(
         "SendLocalList",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "SendLocalList",
             Field("listVersion", Integer(), required=True, example=1),
             Field("localAuthorizationList", Array(AuthorizationData)),
             Field("updateType", UpdateType, required=True, example="Full"),
         ),
-        _conf("SendLocalList", _status(UpdateStatus)),
+        conf("SendLocalList", status(UpdateStatus)),
         profile="LocalAuthListManagement",
         doc="Replace or update the local authorization list (5.15).",
     ),
     Action(
         "SetChargingProfile",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "SetChargingProfile",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("csChargingProfiles", ChargingProfile, required=True),
         ),
-        _conf("SetChargingProfile", _status(ChargingProfileStatus)),
+        conf("SetChargingProfile", status(ChargingProfileStatus)),
         profile="SmartCharging",
         doc="Install a charging profile on a connector (5.16).",
     ),
     Action(
         "StartTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StartTransaction",
-            _CONNECTOR,
+            CONNECTOR_ID,
             _ID_TAG,
             Field("meterStart", Integer(), required=True, example=0),
             Field("reservationId", Integer()),
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
             xml_order=("connectorId", "idTag", "timestamp", "meterStart", "reservationId"),
         ),
-        _conf(
+        conf(
             "StartTransaction",
             _ID_TAG_INFO,
-            _TRANSACTION,
+            TRANSACTION_ID,
             xml_order=("transactionId", "idTagInfo"),
         ),
         doc="Report that a transaction started and get its id (4.8).",
     ),
     Action(
         "StatusNotification",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StatusNotification",
-            _CONNECTOR,
+            CONNECTOR_ID,
             Field("errorCode", ChargePointErrorCode, required=True, example="NoError"),
             Field("info", CiString50Type),
-            _status(ChargePointStatus, "Available"),
+            status(ChargePointStatus, "Available"),
             Field("timestamp", DateTime, example=EXAMPLE_TIME),
             Field("vendorId", CiString255Type),
             Field("vendorErrorCode", CiString50Type),
@@ -748,18 +689,18 @@ ACTIONS: tuple[Action, ...] = (
                 "vendorErrorCode",
             ),
         ),
-        _conf("StatusNotification"),
+        conf("StatusNotification"),
         doc="Report a connector's status or error (4.9).",
     ),
     Action(
         "StopTransaction",
-        _CP_TO_CS,
-        _req(
+        CP_TO_CS,
+        req(
             "StopTransaction",
             Field("idTag", IdToken, example="TAG0001"),
             Field("meterStop", Integer(), required=True, example=0),
             Field("timestamp", DateTime, required=True, example=EXAMPLE_TIME),
-            _TRANSACTION,
+            TRANSACTION_ID,
             Field("reason", Reason, example="Local"),
             Field(
                 "transactionData",
@@ -771,32 +712,32 @@ ACTIONS: tuple[Action, ...] = (
                 "transactionData",
             ),
         ),
-        _conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
+        conf("StopTransaction", Field("idTagInfo", IdTagInfo)),
         doc="Report that a transaction stopped, with the final meter value (4.10).",
     ),
     Action(
         "TriggerMessage",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "TriggerMessage",
             Field("requestedMessage", MessageTrigger, required=True, example="StatusNotification"),
             Field("connectorId", Integer(), example=1),
         ),
-        _conf("TriggerMessage", _status(TriggerMessageStatus)),
+        conf("TriggerMessage", status(TriggerMessageStatus)),
         profile="RemoteTrigger",
         doc="Ask the charge point to send one of its messages now (5.17).",
     ),
     Action(
         "UnlockConnector",
-        _CS_TO_CP,
-        _req("UnlockConnector", _CONNECTOR),
-        _conf("UnlockConnector", _status(UnlockStatus, "Unlocked")),
+        CS_TO_CP,
+        req("UnlockConnector", CONNECTOR_ID),
+        conf("UnlockConnector", status(UnlockStatus, "Unlocked")),
         doc="Release the cable lock of a connector (5.18).",
     ),
     Action(
         "UpdateFirmware",
-        _CS_TO_CP,
-        _req(
+        CS_TO_CP,
+        req(
             "UpdateFirmware",
             Field(
                 "location", AnyUri, required=True, example="https://firmware.example.com/ocpptk.bin"
@@ -806,7 +747,7 @@ ACTIONS: tuple[Action, ...] = (
             Field("retryInterval", Integer(), example=60),
             xml_order=("retrieveDate", "location", "retries", "retryInterval"),
         ),
-        _conf("UpdateFirmware"),
+        conf("UpdateFirmware"),
         profile="FirmwareManagement",
         doc="Have the charge point download and install new firmware (5.19).",
     ),

@@ -1,7 +1,8 @@
 """The OCPP 1.5 model: the 24 actions of the two SOAP services, and the facts particular to 1.5.
 
 Whether every type matches the OCA WSDL is ``test_wsdl_oracle``'s job, and the JSON mapping
-``test_wsdl_json``'s; this module checks the model as data.
+``test_wsdl_json``'s; this module checks the model as data. What every version's model must be
+(documented, hashable, one definition per type name, examples that fit) ``test_v16_model`` checks.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 from ocpptk.spec import v15
-from ocpptk.spec.catalog import Role, Version, action, actions
+from ocpptk.spec.catalog import Version, action, actions
 from ocpptk.spec.examples import example_payload, field_paths
-from ocpptk.spec.model import Action, Array, DataType, Direction, Enum, Object
-from tests.spec.test_v16_model import _valid_example, all_fields, walk
+from ocpptk.spec.model import Action, Array, Enum, Object
+from tests.spec.test_v16_model import assert_direction, every_type
 
 CENTRAL_SYSTEM_OPS = {
     "Authorize", "StartTransaction", "StopTransaction", "Heartbeat", "MeterValues",
@@ -26,10 +27,6 @@ CHARGE_POINT_OPS = {
     "SendLocalList",
 }  # fmt: skip
 V15 = actions(Version.V15)
-
-
-def every_type() -> list[DataType]:
-    return [t for act in v15.ACTIONS for obj in (act.request, act.response) for t in walk(obj)]
 
 
 def test_24_actions_in_alphabetical_order() -> None:
@@ -49,34 +46,10 @@ def test_catalog_serves_the_model() -> None:
 
 @pytest.mark.parametrize("act", v15.ACTIONS, ids=lambda act: act.name)
 def test_direction(act: Action) -> None:
-    if act.name == "DataTransfer":
-        assert act.direction is Direction.BOTH
-    elif act.name in CENTRAL_SYSTEM_OPS:
-        assert act.direction is Direction.CP_TO_CS
-    else:
-        assert act.direction is Direction.CS_TO_CP
-    assert Role.CHARGE_POINT.may_send(act) is (act.name in CENTRAL_SYSTEM_OPS)
-    assert Role.CENTRAL_SYSTEM.may_send(act) is (act.name in CHARGE_POINT_OPS)
-    assert act.doc
-    assert (act.request.name, act.response.name) == (act.name + "Request", act.name + "Response")
+    assert_direction(act, CENTRAL_SYSTEM_OPS, CHARGE_POINT_OPS)
 
 
-def test_the_model_is_hashable_and_each_name_means_one_type() -> None:
-    assert len({hash(act) for act in v15.ACTIONS}) == 24
-    seen: dict[str, DataType] = {}
-    for data_type in every_type():
-        name = getattr(data_type, "name", None)
-        if name is not None:
-            assert seen.setdefault(name, data_type) == data_type, name
-
-
-def test_named_types_are_exported_and_shared() -> None:
-    exported = {getattr(v15, name) for name in v15.__all__ if name != "ACTIONS"}
-    for data_type in every_type():
-        if isinstance(data_type, Enum | Object) and not data_type.name.endswith(
-            ("Request", "Response")
-        ):
-            assert data_type in exported, data_type.name
+def test_named_types_are_shared() -> None:
     assert V15["Authorize"].response.field("idTagInfo").type is v15.IdTagInfo
     local_list = V15["SendLocalList"].request.field("localAuthorisationList")
     assert local_list.type == Array(v15.AuthorisationData)
@@ -107,7 +80,7 @@ def test_the_meter_value_with_attributes() -> None:
 
 def test_only_the_meter_value_needs_xml_overlays() -> None:
     """1.5's JSON order and enumerations are the WSDL's: no xml_order, xml_values, xml_type."""
-    for data_type in every_type():
+    for data_type in every_type(v15):
         if isinstance(data_type, Object):
             assert data_type.xml_order is None
             assert data_type.xml_anonymous is (data_type is v15.MeterValueValue)
@@ -147,19 +120,6 @@ def test_1_5_particulars() -> None:
         "localAuthorisationList",
         "hash",
     ]
-
-
-@pytest.mark.parametrize("act", v15.ACTIONS, ids=lambda act: act.name)
-def test_examples_fit_their_types(act: Action) -> None:
-    for obj in (act.request, act.response):
-        for where, f in all_fields(obj):
-            inner: DataType = f.type
-            while isinstance(inner, Array):
-                inner = inner.items
-            if f.required and not isinstance(inner, Object):
-                assert f.example is not None, f"{where} is required but has no example"
-            if f.example is not None:
-                assert _valid_example(f.type, f.example), where
 
 
 def test_example_payloads() -> None:
