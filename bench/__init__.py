@@ -1,0 +1,1 @@
+"""Benchmarks of ocpptk against raw websockets and the mobilityhouse ocpp library."""
