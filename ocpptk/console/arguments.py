@@ -33,6 +33,25 @@ def _store(options: Options, names: Mapping[str, str], name: str, value: str) ->
     options[key] = unquote(value)
 
 
+def _take(
+    options: Options,
+    names: Mapping[str, str],
+    tokens: Sequence[Token],
+    index: int,
+    found: tuple[str, str | None],
+) -> int:
+    """Store the option ``found`` at ``tokens[index]``, its value inline or the next token's;
+    returns the index of the last token it used."""
+    name, value = found
+    if value is None:
+        if index + 1 >= len(tokens):
+            raise ConsoleError(f"{name} needs a value")
+        index += 1
+        value = tokens[index].text
+    _store(options, names, name, value)
+    return index
+
+
 def take_options(tokens: Sequence[Token], names: Mapping[str, str]) -> tuple[Options, list[Token]]:
     """Options anywhere among ``tokens``; any other word starting with ``-`` is an error."""
     options: Options = {}
@@ -45,13 +64,7 @@ def take_options(tokens: Sequence[Token], names: Mapping[str, str]) -> tuple[Opt
             break
         found = _match(token, names)
         if found is not None:
-            name, value = found
-            if value is None:
-                if index + 1 >= len(tokens):
-                    raise ConsoleError(f"{name} needs a value")
-                index += 1
-                value = tokens[index].text
-            _store(options, names, name, value)
+            index = _take(options, names, tokens, index, found)
         elif token.text.startswith("-"):
             known = ", ".join(names)
             raise ConsoleError(f"unknown option {token.text!r} (options: {known})")
@@ -75,13 +88,7 @@ def leading_options(
         found = _match(token, names)
         if found is None:
             break
-        name, value = found
-        if value is None:
-            if index + 1 >= len(tokens):
-                raise ConsoleError(f"{name} needs a value")
-            index += 1
-            value = tokens[index].text
-        _store(options, names, name, value)
+        index = _take(options, names, tokens, index, found)
         index += 1
     return options, list(tokens[index:])
 

@@ -19,16 +19,14 @@ from cmd2 import Choices, CommandSet, Completions, Statement, with_argparser
 
 from ocpptk.console import parsers
 from ocpptk.console.arguments import timeout_option
-from ocpptk.console.completion import complete_send, complete_words, items
-from ocpptk.console.custom import parse_raw, parse_send, past_options, send_raw_command
+from ocpptk.console.completion import complete_raw, complete_send
+from ocpptk.console.custom import parse_raw, parse_send, send_raw_command
 from ocpptk.console.errors import ConsoleError
-from ocpptk.console.exchange import exchange
+from ocpptk.console.exchange import exchange, websocket_ping
 from ocpptk.console.parsers import OneLineParser
-from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role
 from ocpptk.transport.central_system import CentralSystem
-from ocpptk.transport.link import Link, OcppLink
-from ocpptk.transport.soap import SoapOptions
+from ocpptk.transport.link import Link
 from ocpptk.transport.websocket import server_ssl_context
 
 if TYPE_CHECKING:
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["CentralSystemCommands", "basic_auth_table", "start_central_system"]
 
 _REMOTE_ID = {"--remote-id": "id", "--timeout": "timeout"}
-_RAW = {"--remote-id", "--file"}
 
 
 def basic_auth_table(pairs: list[str]) -> dict[str, str]:
@@ -93,16 +90,9 @@ def start_central_system(app: OcppConsole, args: argparse.Namespace) -> CentralS
         raise ConsoleError("-h (--headers) prints SOAP messages' headers; add -t soap or ws,soap")
     auth = basic_auth_table(args.basic_auth) if args.basic_auth else None
     ssl_context = _ssl_context(args)
-    mode = ValidationMode.parse(args.validation)
-    log = app.new_log(args.log)
     # One options object for both servers: ``set cs`` changes what every link reads.
-    options = SoapOptions(
-        incoming=mode,
-        outgoing=mode,
-        response_timeout=args.timeout,
-        ping_interval=args.ping_interval,
-        print_headers=args.headers,
-    )
+    options = parsers.link_options(args)
+    log = app.new_log(args.log)
 
     async def start() -> CentralSystem:
         cs = CentralSystem(
@@ -236,14 +226,7 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
                 "websocket_ping_cp pings from this charge point"
             )
         link = self._link(args.remote_id)
-        if not isinstance(link, OcppLink):
-            raise ConsoleError(f"SOAP has no WebSocket pings ({link.charge_point_id} is on SOAP)")
-        try:
-            seconds = app.run(link.ping())
-        except TimeoutError:
-            raise ConsoleError("no pong within 10 s") from None
-        except Exception as exc:  # the link closed under the ping
-            raise ConsoleError(f"ping failed: {exc}") from None
+        seconds = websocket_ping(app, link)
         app.say(f"pong from {link.charge_point_id} in {seconds * 1000:.1f} ms")
 
     def do_remote_send(self, statement: Statement) -> None:
@@ -292,11 +275,6 @@ class CentralSystemCommands(CommandSet["OcppConsole"]):
     def complete_remote_send_raw(
         self, text: str, line: str, begidx: int, endidx: int
     ) -> Completions:
-        words = complete_words(line, begidx)
-        if words and words[-1] == "--remote-id":
-            return items(text, self._cmd.connected_ids())
-        if words and words[-1] == "--file":
-            return self._cmd.path_complete(text, line, begidx, endidx)
-        if words is not None and text.startswith("-") and not past_options(words, _RAW):
-            return items(text, sorted(_RAW))
-        return Completions()
+        return complete_raw(
+            self._cmd, text, line, begidx, endidx, "--remote-id", self._cmd.connected_ids()
+        )

@@ -21,16 +21,15 @@ from cmd2 import Choices, CommandSet, Completions, Statement, with_argparser
 
 from ocpptk.console import parsers
 from ocpptk.console.arguments import timeout_option
-from ocpptk.console.completion import complete_send, complete_words, items
-from ocpptk.console.custom import parse_raw, parse_send, past_options, send_raw_command
+from ocpptk.console.completion import complete_raw, complete_send
+from ocpptk.console.custom import parse_raw, parse_send, send_raw_command
 from ocpptk.console.errors import ConsoleError
-from ocpptk.console.exchange import exchange
+from ocpptk.console.exchange import exchange, websocket_ping
 from ocpptk.console.parsers import OneLineParser
-from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role
 from ocpptk.transport.charge_point import ChargePoint, transport_of
-from ocpptk.transport.link import Link, OcppLink
-from ocpptk.transport.soap import SoapLink, SoapOptions
+from ocpptk.transport.link import Link
+from ocpptk.transport.soap import SoapLink
 from ocpptk.transport.websocket import ConnectError, charge_point_url, client_ssl_context
 
 if TYPE_CHECKING:
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["ChargePointCommands", "basic_auth_pair", "start_charge_point"]
 
 _ID = {"--id": "id", "--timeout": "timeout"}
-_RAW = {"--id", "--file"}
 _LOCAL = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
@@ -170,15 +168,8 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     plan = _soap_plan(args, cs_host, cs_port) if soap else None
     (version,) = args.protocols
     ssl_context = _ssl_context(args)
-    mode = ValidationMode.parse(args.validation)
+    options = parsers.link_options(args)
     log = app.new_log(args.log)
-    options = SoapOptions(
-        incoming=mode,
-        outgoing=mode,
-        response_timeout=args.timeout,
-        ping_interval=args.ping_interval,
-        print_headers=args.headers,
-    )
     auth = basic_auth_pair(args.basic_auth, cp_id) if args.basic_auth else None
     cp = ChargePoint(
         args.url,
@@ -309,15 +300,7 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
                 "websocket_ping_cs pings from this central system"
             )
         cp = app.charge_point(args.id)
-        link = self._link(cp)
-        if not isinstance(link, OcppLink):
-            raise ConsoleError(f"SOAP has no WebSocket pings ({cp.charge_point_id} is on SOAP)")
-        try:
-            seconds = app.run(link.ping())
-        except TimeoutError:
-            raise ConsoleError("no pong within 10 s") from None
-        except Exception as exc:  # the link closed under the ping
-            raise ConsoleError(f"ping failed: {exc}") from None
+        seconds = websocket_ping(app, self._link(cp))
         app.say(f"pong from the central system to {cp.charge_point_id} in {seconds * 1000:.1f} ms")
 
     def do_send(self, statement: Statement) -> None:
@@ -363,11 +346,4 @@ class ChargePointCommands(CommandSet["OcppConsole"]):
         send_raw_command(app, self._link(cp), text)
 
     def complete_send_raw(self, text: str, line: str, begidx: int, endidx: int) -> Completions:
-        words = complete_words(line, begidx)
-        if words and words[-1] == "--id":
-            return items(text, self._cmd.own_ids())
-        if words and words[-1] == "--file":
-            return self._cmd.path_complete(text, line, begidx, endidx)
-        if words is not None and text.startswith("-") and not past_options(words, _RAW):
-            return items(text, sorted(_RAW))
-        return Completions()
+        return complete_raw(self._cmd, text, line, begidx, endidx, "--id", self._cmd.own_ids())

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cmd2 import CompletionItem, Completions
+from cmd2 import Cmd, CompletionItem, Completions
 
+from ocpptk.console.custom import past_options
 from ocpptk.console.parsers import SUPPORTED_VERSIONS
 from ocpptk.console.tokens import UnclosedQuote, split
 from ocpptk.spec.catalog import Role, actions
 from ocpptk.spec.model import Action
 
-__all__ = ["complete_send", "complete_words", "items"]
+__all__ = ["complete_raw", "complete_send", "complete_words", "items"]
 
 
 def complete_words(line: str, begidx: int) -> list[str] | None:
@@ -69,4 +70,20 @@ def complete_send(
             [(a.name, "") for a in known if role.may_send(a)]
             + [(a.name, "not ours to send") for a in known if not role.may_send(a)],
         )
+    return Completions()
+
+
+def complete_raw(
+    app: Cmd, text: str, line: str, begidx: int, endidx: int, option: str, ids: list[str]
+) -> Completions:
+    """send_raw / remote_send_raw: the ids after ``option``, a path after ``--file``, and the
+    options themselves until TEXT begins."""
+    words = complete_words(line, begidx)
+    names = {option, "--file"}
+    if words and words[-1] == option:
+        return items(text, ids)
+    if words and words[-1] == "--file":
+        return app.path_complete(text, line, begidx, endidx)
+    if words is not None and text.startswith("-") and not past_options(words, names):
+        return items(text, sorted(names))
     return Completions()

@@ -3,7 +3,8 @@
 The answer is printed as one line, so that a script's output can be read and grepped:
 ``BootNotification result: {...}`` or ``FooBar error: NotImplemented: ...`` (a CALLERROR is an
 answer, not a failure of the command). What keeps the exchange from happening (a payload the
-schema refuses, no answer in time, a closed link) is a ConsoleError.
+schema refuses, no answer in time, a closed link) is a ConsoleError. ``websocket_ping`` does
+the same for a WebSocket ping: the round trip, or a ConsoleError.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from ocpptk.rpc.connection import LocalValidationError
 from ocpptk.rpc.errors import CallTimeout, LinkClosed, LocalProtocolError, OcppError
 from ocpptk.transport.central_system import UnknownChargePoint
 from ocpptk.transport.http import HttpError
-from ocpptk.transport.link import Link
+from ocpptk.transport.link import Link, OcppLink
 
 if TYPE_CHECKING:
     from ocpptk.console.app import OcppConsole
 
-__all__ = ["QUEUE_NOTICE", "error_line", "exchange", "result_line"]
+__all__ = ["QUEUE_NOTICE", "error_line", "exchange", "result_line", "websocket_ping"]
 
 # Seconds after which a CALL still queued behind another gets a word of explanation.
 QUEUE_NOTICE = 2.0
@@ -81,3 +82,15 @@ def exchange(
     except (UnknownChargePoint, ConnectionError, LocalProtocolError) as exc:
         raise ConsoleError(str(exc)) from None
     app.say(result_line(action, payload, peer))
+
+
+def websocket_ping(app: OcppConsole, link: Link) -> float:
+    """A WebSocket ping on ``link``; returns the round trip in seconds."""
+    if not isinstance(link, OcppLink):
+        raise ConsoleError(f"SOAP has no WebSocket pings ({link.charge_point_id} is on SOAP)")
+    try:
+        return app.run(link.ping())
+    except TimeoutError:
+        raise ConsoleError("no pong within 10 s") from None
+    except Exception as exc:  # the link closed under the ping
+        raise ConsoleError(f"ping failed: {exc}") from None

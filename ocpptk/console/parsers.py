@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 from cmd2 import Cmd, Cmd2ArgumentParser
 
 from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Version
 from ocpptk.transport.link import DEFAULT_RESPONSE_TIMEOUT
+from ocpptk.transport.soap import SoapOptions
 
 __all__ = [
     "DEFAULT_PING_INTERVAL",
     "SUPPORTED_VERSIONS",
     "OneLineParser",
+    "link_options",
     "seconds",
     "start_cp_parser",
     "start_cs_parser",
@@ -33,6 +36,8 @@ SUPPORTED_VERSIONS = (Version.V16, Version.V15, Version.V12)
 _SUPPORTED = ", ".join(version.subprotocol for version in reversed(SUPPORTED_VERSIONS))
 # -t names: what the user may type -> the transport's name in ocpptk.transport.
 TRANSPORT_NAMES = {"websocket": "websocket", "ws": "websocket", "json": "websocket", "soap": "soap"}
+
+_T = TypeVar("_T")
 
 
 class OneLineParser(Cmd2ArgumentParser):
@@ -85,17 +90,23 @@ def protocol(text: str) -> list[Version]:
     return [_version(names[0])]
 
 
-def protocols(text: str) -> list[Version]:
-    """Comma-separated OCPP versions (``ocpp1.2,ocpp1.5,ocpp1.6``), without repeats."""
+def _distinct(text: str, parse: Callable[[str], _T], none: str) -> list[_T]:
+    """Each comma-separated name in ``text``, parsed, without repeats; ``none`` is the error
+    when there is no name."""
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
-        raise argparse.ArgumentTypeError("give at least one protocol, such as ocpp1.6")
-    found: list[Version] = []
+        raise argparse.ArgumentTypeError(none)
+    found: list[_T] = []
     for name in names:
-        version = _version(name)
-        if version not in found:
-            found.append(version)
+        value = parse(name)
+        if value not in found:
+            found.append(value)
     return found
+
+
+def protocols(text: str) -> list[Version]:
+    """Comma-separated OCPP versions (``ocpp1.2,ocpp1.5,ocpp1.6``), without repeats."""
+    return _distinct(text, _version, "give at least one protocol, such as ocpp1.6")
 
 
 def _transport(name: str) -> str:
@@ -112,15 +123,7 @@ def transport(text: str) -> str:
 
 def transports(text: str) -> list[str]:
     """Comma-separated transports (``ws``, ``soap``, ``ws,soap``), without repeats."""
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("give ws, soap or ws,soap")
-    found: list[str] = []
-    for name in names:
-        value = _transport(name)
-        if value not in found:
-            found.append(value)
-    return found
+    return _distinct(text, _transport, "give ws, soap or ws,soap")
 
 
 def port(text: str) -> int:
@@ -138,6 +141,11 @@ def _help(parser: Cmd2ArgumentParser) -> None:
     parser.add_argument(
         "--help", action="help", default=argparse.SUPPRESS, help="show this help and exit"
     )
+
+
+def _file(parser: Cmd2ArgumentParser, flag: str, help_text: str) -> None:
+    """An option naming a file, completed from the file system."""
+    parser.add_argument(flag, metavar="FILE", completer=Cmd.path_complete, help=help_text)
 
 
 def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
@@ -190,11 +198,18 @@ def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
         metavar="SECONDS",
         help="how long to wait for the answer to a CALL (default %(default)g)",
     )
-    parser.add_argument(
-        "--log",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="also append every frame to FILE as JSON lines",
+    _file(parser, "--log", "also append every frame to FILE as JSON lines")
+
+
+def link_options(args: argparse.Namespace) -> SoapOptions:
+    """The link options that the arguments of ``_common`` (all but ``--log``) ask for."""
+    mode = ValidationMode.parse(args.validation)
+    return SoapOptions(
+        incoming=mode,
+        outgoing=mode,
+        response_timeout=args.timeout,
+        ping_interval=args.ping_interval,
+        print_headers=args.headers,
     )
 
 
@@ -247,24 +262,9 @@ def start_cs_parser(prog: str | None = None) -> OneLineParser:
         metavar="ID:PASSWORD",
         help="accept only these WebSocket charge points, with these passwords (HTTP Basic auth)",
     )
-    parser.add_argument(
-        "--cert",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="server certificate (PEM): serve wss:// and https://",
-    )
-    parser.add_argument(
-        "--key",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="private key of --cert, if not in the same file",
-    )
-    parser.add_argument(
-        "--ca",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="require client certificates signed by this CA (mutual TLS)",
-    )
+    _file(parser, "--cert", "server certificate (PEM): serve wss:// and https://")
+    _file(parser, "--key", "private key of --cert, if not in the same file")
+    _file(parser, "--ca", "require client certificates signed by this CA (mutual TLS)")
     _common(parser, server=True)
     return parser
 
@@ -320,23 +320,8 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
         metavar="[USER:]PASSWORD",
         help="WebSocket: HTTP Basic credentials; the user defaults to ID",
     )
-    parser.add_argument(
-        "--ca",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="CA certificate(s) to trust for wss://",
-    )
-    parser.add_argument(
-        "--cert",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="client certificate (PEM) for wss://",
-    )
-    parser.add_argument(
-        "--key",
-        metavar="FILE",
-        completer=Cmd.path_complete,
-        help="private key of --cert, if not in the same file",
-    )
+    _file(parser, "--ca", "CA certificate(s) to trust for wss://")
+    _file(parser, "--cert", "client certificate (PEM) for wss://")
+    _file(parser, "--key", "private key of --cert, if not in the same file")
     _common(parser, server=False)
     return parser

@@ -53,7 +53,7 @@ from ocpptk.rpc.frames import (
 from ocpptk.rpc.validation import ValidationMode, Validators
 from ocpptk.spec.catalog import Role, Version, action
 
-__all__ = ["Connection", "LocalValidationError"]
+__all__ = ["Connection", "LocalValidationError", "report_outgoing"]
 
 # How many expired call ids to remember, to tell a late answer from an unknown one.
 _EXPIRED_MEMORY = 256
@@ -65,6 +65,24 @@ class LocalValidationError(LocalProtocolError):
     def __init__(self, error: OcppError) -> None:
         super().__init__(error.description)
         self.error = error
+
+
+def report_outgoing(
+    events: list[Event],
+    mode: ValidationMode,
+    unique_id: str,
+    action_name: str,
+    request: bool,
+    error: OcppError | None,
+) -> None:
+    """Our payload failed its schema with ``error`` (None: it passed): add a ValidationProblem
+    to ``events``, and raise LocalValidationError (nothing is sent) if ``mode`` is strict."""
+    if error is None:
+        return
+    strict = mode is ValidationMode.STRICT
+    events.append(ValidationProblem(unique_id, action_name, request, False, error, not strict))
+    if strict:
+        raise LocalValidationError(error)
 
 
 @dataclass(slots=True)
@@ -286,16 +304,12 @@ class Connection:
         if self.outgoing is ValidationMode.OFF or self.validators is None:
             return
         error = self.validators.check(self.version, action_name, request, payload)
-        if error is None:
-            return
-        strict = self.outgoing is ValidationMode.STRICT
-        self._events.append(
-            ValidationProblem(unique_id, action_name, request, False, error, not strict)
-        )
-        if strict:
+        try:
+            report_outgoing(self._events, self.outgoing, unique_id, action_name, request, error)
+        except LocalValidationError:
             if unanswered is not None:  # the peer's CALL still deserves an answer
                 self._unanswered[unique_id] = unanswered
-            raise LocalValidationError(error)
+            raise
 
     def _take_unanswered(self, unique_id: str) -> str:
         try:

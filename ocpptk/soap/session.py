@@ -35,7 +35,7 @@ from typing import Any
 
 from lxml import etree
 
-from ocpptk.rpc.connection import LocalValidationError
+from ocpptk.rpc.connection import report_outgoing
 from ocpptk.rpc.errors import (
     CallTimeout,
     InternalError,
@@ -310,14 +310,7 @@ class SoapCaller:
     def _problem(
         self, message_id: str, action: str, request: bool, error: OcppError | None
     ) -> None:
-        if error is None:
-            return
-        strict = self.outgoing is ValidationMode.STRICT
-        self._events.append(
-            ValidationProblem(message_id, action, request, False, error, not strict)
-        )
-        if strict:
-            raise LocalValidationError(error)
+        report_outgoing(self._events, self.outgoing, message_id, action, request, error)
 
     def _send_next(self) -> None:
         if self._in_flight is not None or not self._queue or self.closed:

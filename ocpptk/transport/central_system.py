@@ -226,16 +226,15 @@ class CentralSystem:
         link = self.links.get(charge_point_id)
         return link.connection.version if link else self.versions[0]
 
+    def _note(self, charge_point_id: str, text: str) -> None:
+        """A charge point connected or went: a line in the log."""
+        if self.options.log:
+            self.options.log.note(Role.CENTRAL_SYSTEM, charge_point_id, text, event="connection")
+
     def _detach(self, link: Link) -> None:
         charge_point_id = link.charge_point_id
         self.sim.disconnected(charge_point_id)
-        if self.options.log:
-            self.options.log.note(
-                Role.CENTRAL_SYSTEM,
-                charge_point_id,
-                f"{charge_point_id} disconnected{link.close_description()}",
-                event="connection",
-            )
+        self._note(charge_point_id, f"{charge_point_id} disconnected{link.close_description()}")
         for listener in self.disconnect_listeners:
             listener(link)
 
@@ -245,13 +244,7 @@ class CentralSystem:
         link.result_listeners.append(partial(self.sim.on_result, charge_point_id))
         self.sim.connected(charge_point_id, link.connection.version)
         link.closed_callbacks.append(partial(self._detach, link))
-        if self.options.log:
-            self.options.log.note(
-                Role.CENTRAL_SYSTEM,
-                charge_point_id,
-                f"{charge_point_id} connected ({link.subprotocol})",
-                event="connection",
-            )
+        self._note(charge_point_id, f"{charge_point_id} connected ({link.subprotocol})")
         for listener in self.connect_listeners:
             listener(link)
         async with self._arrivals:

@@ -32,6 +32,7 @@ from ocpptk.rpc.events import (
 from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Version
 from ocpptk.transport.log import FrameLog
+from ocpptk.transport.pending import PendingCalls, ResultListener
 
 __all__ = [
     "DEFAULT_PING_TIMEOUT",
@@ -52,10 +53,6 @@ DEFAULT_PING_TIMEOUT = 20.0  # a keepalive ping unanswered this long closes the 
 # Answers one of the peer's CALLs, (action, payload) -> the response payload, or raises
 # OcppError; it may be a coroutine function.
 Handler = Callable[[str, dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]
-
-
-# Told of every successful exchange that we started: (action, request, response).
-ResultListener = Callable[[str, dict[str, Any], dict[str, Any]], None]
 
 
 class LinkState(Protocol):
@@ -132,12 +129,10 @@ class OcppLink:
         self.result_listeners: list[ResultListener] = []
         self.event_listeners: list[Callable[[Event], None]] = []
         self.closed_callbacks: list[Callable[[], None]] = []
-        self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._pending = PendingCalls(self._expire, logger)
         self._writer: asyncio.Task[None] | None = None
         self._keepalive: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._custom_timeouts: dict[str, float] = {}
         self._last_problem: str | None = None
         self._ping_interval = 0.0
         self.closed = asyncio.Event()
@@ -171,10 +166,7 @@ class OcppLink:
         except LocalValidationError:
             self._pump()  # the problem is logged now, not with the next frame
             raise
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._waiting[unique_id] = future
-        if timeout is not None:
-            self._custom_timeouts[unique_id] = timeout
+        future = self._pending.add(unique_id, timeout)
         self._pump()
         return await future
 
@@ -238,8 +230,6 @@ class OcppLink:
         while events := self.connection.events_received():
             for event in events:
                 self._dispatch(event)
-                for listener in self.event_listeners:
-                    listener(event)
         if self._writer is None and not self.connection.closed:
             self._writer = asyncio.get_running_loop().create_task(self._write())
 
@@ -256,22 +246,13 @@ class OcppLink:
             self._writer = None
 
     def _dispatch(self, event: Event) -> None:
+        """Act on one of the core's events, then tell the event listeners."""
         if isinstance(event, CallSent):
-            timeout = self._custom_timeouts.pop(event.unique_id, self.response_timeout)
-            self._timers[event.unique_id] = asyncio.get_running_loop().call_later(
-                timeout, self._expire, event.unique_id
-            )
+            self._pending.sent(event.unique_id, self.response_timeout)
         elif isinstance(event, ResultReceived):
-            self._stop_timer(event.unique_id)
-            for listener in self.result_listeners:
-                try:
-                    listener(event.action, event.request, event.payload)
-                except Exception:
-                    logger.exception("result listener failed for %s", event.action)
-            self._settle(event.unique_id, result=event.payload)
+            self._pending.answered(event, self.result_listeners)
         elif isinstance(event, CallFailed):
-            self._stop_timer(event.unique_id)
-            self._settle(event.unique_id, error=event.error)
+            self._pending.failed(event)
         elif isinstance(event, CallReceived):
             self._answer(event)
         elif isinstance(event, ValidationProblem):
@@ -282,6 +263,8 @@ class OcppLink:
             pass  # the validation problem just logged says it already
         elif self.log and isinstance(event, CallRejected | FrameRejected | UnexpectedMessage):
             self.log.note(self.role, self.charge_point_id, _describe(event))
+        for listener in self.event_listeners:
+            listener(event)
 
     def _answer(self, event: CallReceived) -> None:
         if self.handler is None:
@@ -332,28 +315,9 @@ class OcppLink:
         self.connection.send_error(unique_id, error)
 
     def _expire(self, unique_id: str) -> None:
-        self._timers.pop(unique_id, None)
+        """The call's timer fired."""
         self.connection.expire(unique_id)
         self._pump()
-
-    def _stop_timer(self, unique_id: str) -> None:
-        timer = self._timers.pop(unique_id, None)
-        if timer:
-            timer.cancel()
-
-    def _settle(
-        self,
-        unique_id: str,
-        result: dict[str, Any] | None = None,
-        error: BaseException | None = None,
-    ) -> None:
-        future = self._waiting.pop(unique_id, None)
-        if future is None or future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result or {})
 
     async def _keep_alive(self) -> None:
         while not self.closed.is_set():
@@ -372,14 +336,10 @@ class OcppLink:
         self.closed.set()
         if self._keepalive:
             self._keepalive.cancel()
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+        self._pending.stop_timers()
         self.connection.close()
         for event in self.connection.events_received():
             self._dispatch(event)
-            for listener in self.event_listeners:
-                listener(event)
         for callback in self.closed_callbacks:
             callback()
 

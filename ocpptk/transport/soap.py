@@ -55,9 +55,10 @@ from ocpptk.soap.xml import DEFAULT_MAX_SIZE, WSA_ANONYMOUS, SoapVersion
 from ocpptk.spec import wsdl_gen
 from ocpptk.spec.catalog import Role, Version
 from ocpptk.transport.http import HttpClient, HttpError, HttpRequest, HttpResponse, HttpServer
-from ocpptk.transport.link import Handler, ResultListener
+from ocpptk.transport.link import Handler
 from ocpptk.transport.log import FrameLog
 from ocpptk.transport.options import LinkOptions
+from ocpptk.transport.pending import PendingCalls, ResultListener
 from ocpptk.transport.soap_log import EnvelopeLog
 
 __all__ = ["SoapLink", "SoapOptions", "SoapServer", "serve_charge_point"]
@@ -144,10 +145,8 @@ class SoapLink:
         self.event_listeners: list[Callable[[Event], None]] = []
         self.closed_callbacks: list[Callable[[], None]] = []
         self.closed = asyncio.Event()
-        self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._pending = PendingCalls(self._expire, logger)
         self._posts: dict[str, asyncio.Task[None]] = {}
-        self._custom_timeouts: dict[str, float] = {}
         self._inbound = asyncio.Lock()  # the peer's requests, one at a time, in order
         self._tasks: set[asyncio.Task[Any]] = set()
         self._raw: set[str] = set()  # raw messages: their answers are no results to learn from
@@ -218,7 +217,7 @@ class SoapLink:
         the returned future has its payload (or its Fault as an OcppError) if anyone cares."""
         message_id = self.connection.send_raw(text)
         self._raw.add(message_id)
-        future = self._future(message_id, None)
+        future = self._pending.add(message_id, None)
         future.add_done_callback(_consume)
         self._pump()
         return future
@@ -239,15 +238,8 @@ class SoapLink:
 
     # -- inside: our calls -------------------------------------------------------------
 
-    def _future(self, message_id: str, timeout: float | None) -> asyncio.Future[dict[str, Any]]:
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._waiting[message_id] = future
-        if timeout is not None:
-            self._custom_timeouts[message_id] = timeout
-        return future
-
     async def _wait(self, message_id: str, timeout: float | None) -> dict[str, Any]:
-        future = self._future(message_id, timeout)
+        future = self._pending.add(message_id, timeout)
         self._pump()
         return await future
 
@@ -262,8 +254,6 @@ class SoapLink:
                 self._posts[request.message_id] = task
             for event in events:
                 self._dispatch(event)
-                for listener in self.event_listeners:
-                    listener(event)
 
     async def _post(self, request: Request) -> None:
         url = self.peer_url or ""
@@ -308,58 +298,35 @@ class SoapLink:
         self._pump()
 
     def _dispatch(self, event: Event) -> None:
+        """Act on one of the core's events, then tell the event listeners."""
         if isinstance(event, CallSent):
-            timeout = self._custom_timeouts.pop(event.unique_id, self.response_timeout)
-            self._timers[event.unique_id] = asyncio.get_running_loop().call_later(
-                timeout, self._expire, event.unique_id
-            )
+            self._pending.sent(event.unique_id, self.response_timeout)
         elif isinstance(event, ResultReceived):
             listeners = [] if event.unique_id in self._raw else self.result_listeners
             self._stop(event.unique_id)
-            for listener in listeners:
-                try:
-                    listener(event.action, event.request, event.payload)
-                except Exception:
-                    logger.exception("result listener failed for %s", event.action)
-            self._settle(event.unique_id, result=event.payload)
+            self._pending.answered(event, listeners)
         elif isinstance(event, CallFailed):
             self._stop(event.unique_id)
             if self.log and not isinstance(event.error, OcppError):
                 self.log.note(
                     self.role, self.charge_point_id, f"{event.action} failed: {event.error}"
                 )
-            self._settle(event.unique_id, error=event.error)
+            self._pending.failed(event)
         elif isinstance(event, ValidationProblem) and self.log:
             self.log.problem(self.role, self.charge_point_id, event)
+        for listener in self.event_listeners:
+            listener(event)
 
     def _expire(self, message_id: str) -> None:
-        self._timers.pop(message_id, None)
+        """The call's timer fired."""
         self.connection.expire(message_id)
         self._pump()
 
     def _stop(self, message_id: str) -> None:
         self._raw.discard(message_id)
-        timer = self._timers.pop(message_id, None)
-        if timer:
-            timer.cancel()
         post = self._posts.pop(message_id, None)
         if post is not None and post is not asyncio.current_task():
             post.cancel()  # the exchange is over for us: drop its HTTP connection
-        self._custom_timeouts.pop(message_id, None)
-
-    def _settle(
-        self,
-        message_id: str,
-        result: dict[str, Any] | None = None,
-        error: BaseException | None = None,
-    ) -> None:
-        future = self._waiting.pop(message_id, None)
-        if future is None or future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result or {})
 
     def _lost(self) -> None:
         if self.closed.is_set():
@@ -368,8 +335,6 @@ class SoapLink:
         self.connection.close()
         for event in self.connection.events_received():
             self._dispatch(event)
-            for listener in self.event_listeners:
-                listener(event)
         for callback in self.closed_callbacks:
             callback()
 
