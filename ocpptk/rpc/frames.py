@@ -99,9 +99,12 @@ class FrameError(Exception):
         self.message_type = message_type
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once
+
+
 def dumps(frame: Frame) -> str:
     """Compact JSON, as peers expect it; non-ASCII kept as is."""
-    return json.dumps(frame.to_json(), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(frame.to_json())
 
 
 def parse(text: str | bytes, version: Version = Version.V16) -> Frame:

@@ -130,7 +130,7 @@ class OcppLink:
         self.event_listeners: list[Callable[[Event], None]] = []
         self.closed_callbacks: list[Callable[[], None]] = []
         self._pending = PendingCalls(self._expire, logger)
-        self._writer: asyncio.Task[None] | None = None
+        self._writing = False  # a writer is draining the connection's frames
         self._keepalive: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_problem: str | None = None
@@ -167,7 +167,7 @@ class OcppLink:
             self._pump()  # the problem is logged now, not with the next frame
             raise
         future = self._pending.add(unique_id, timeout)
-        self._pump()
+        await self._pump_now()
         return await future
 
     def send_raw(self, text: str) -> None:
@@ -205,7 +205,7 @@ class OcppLink:
                 if self.log:
                     self.log.frame(self.role, self.charge_point_id, False, text)
                 self.connection.receive_text(message)
-                self._pump()
+                await self._pump_now()
         except ConnectionClosed:
             pass
         finally:
@@ -225,15 +225,32 @@ class OcppLink:
 
     # -- inside --------------------------------------------------------------------------
 
-    def _pump(self) -> None:
-        """Act on the connection's events, then make sure its frames get written."""
+    def _act(self) -> None:
         while events := self.connection.events_received():
             for event in events:
                 self._dispatch(event)
-        if self._writer is None and not self.connection.closed:
-            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    def _pump(self) -> None:
+        """Act on the connection's events; a task writes its frames (for code that cannot
+        await: timers, send_raw)."""
+        self._act()
+        if not self._writing and not self.connection.closed:
+            self._writing = True
+            task = asyncio.get_running_loop().create_task(self._write())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _pump_now(self) -> None:
+        """Act on the connection's events and write its frames here and now, saving the event
+        loop turn a task would cost each message; if a write is under way, it takes them."""
+        self._act()
+        if not self._writing and not self.connection.closed:
+            self._writing = True
+            await self._write()
 
     async def _write(self) -> None:
+        """Write until nothing is left. One writer at a time (``_writing``, set by the caller
+        before it yields), so frames keep the order in which the connection made them."""
         try:
             while frames := self.connection.data_to_send():
                 for frame in frames:
@@ -243,7 +260,7 @@ class OcppLink:
         except ConnectionClosed:
             self._lost()
         finally:
-            self._writer = None
+            self._writing = False
 
     def _dispatch(self, event: Event) -> None:
         """Act on one of the core's events, then tell the event listeners."""
@@ -296,7 +313,7 @@ class OcppLink:
             self._reply(event.unique_id, error=InternalError(f"{type(exc).__name__}: {exc}"))
         else:
             self._reply(event.unique_id, result=result)
-        self._pump()
+        await self._pump_now()
 
     def _reply(
         self,
