@@ -9,6 +9,7 @@ PORT`` (default the port of ``-f``, else any free one), at the path of ``-f``, a
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ipaddress
 import socket
@@ -26,7 +27,9 @@ from ocpptk.console.custom import parse_raw, parse_send, send_raw_command
 from ocpptk.console.errors import ConsoleError
 from ocpptk.console.exchange import exchange, websocket_ping
 from ocpptk.console.parsers import OneLineParser
-from ocpptk.spec.catalog import Role
+from ocpptk.sim.charge_point import ChargePointSim
+from ocpptk.sim.template import TemplateError, load_template
+from ocpptk.spec.catalog import Role, Version
 from ocpptk.transport.charge_point import ChargePoint, transport_of
 from ocpptk.transport.link import Link
 from ocpptk.transport.soap import SoapLink
@@ -147,9 +150,51 @@ def _check_url(args: Any) -> tuple[str, str, int]:
     return transport, parts.hostname, port or default
 
 
+def _with_template(args: Any) -> tuple[Any, ChargePointSim | None]:
+    """``args`` with what ``--template`` (and ``--env``) give where the command line gives
+    nothing, and the template's ChargePointSim; one-line errors for a bad template."""
+    args = argparse.Namespace(**vars(args))
+    if getattr(args, "template", None) is None:
+        if args.env is not None:
+            raise ConsoleError("--env needs --template")
+        if args.url is None or args.charge_point_id is None:
+            raise ConsoleError("give URL and ID (or --template FILE)")
+        args.protocols = args.protocols or [Version.V16]
+        return args, None
+    try:
+        template = load_template(args.template)
+        environment = template.connection.environment(args.env)
+    except TemplateError as exc:
+        raise ConsoleError(str(exc)) from None
+    except KeyError as exc:
+        raise ConsoleError(f"--env: {exc.args[0]}") from None
+    if args.url is not None and args.charge_point_id is None and "://" not in args.url:
+        args.url, args.charge_point_id = None, args.url  # start_cp --template FILE ID
+    if args.url is None:
+        args.url = environment.url
+        if args.transport is None:
+            args.transport = template.connection.transport
+    args.charge_point_id = args.charge_point_id or template.charge_point_id
+    version = args.protocols[0] if args.protocols else template.version
+    if version not in parsers.SUPPORTED_VERSIONS:
+        raise ConsoleError(f"{args.template}: {version.subprotocol} is not supported here")
+    args.protocols = [version]
+    if args.basic_auth is None and environment.basic_auth is not None:
+        user, password = environment.basic_auth.pair(args.charge_point_id)
+        args.basic_auth = f"{user}:{password}"
+    tls = environment.tls
+    if tls is not None and not (args.ca or args.cert or args.key):
+        args.ca = str(tls.ca) if tls.ca else None
+        args.cert = str(tls.cert) if tls.cert else None
+        args.key = str(tls.key) if tls.key else None
+    sim = template.charge_point_sim(charge_point_id=args.charge_point_id, version=version)
+    return args, sim
+
+
 def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     """What ``start_cp`` does (also for ``ocpptk start_cp`` in a shell): connect (over SOAP:
     start serving the ChargePointService), or fail in one line."""
+    args, sim = _with_template(args)
     cp_id: str = args.charge_point_id
     transport, cs_host, cs_port = _check_url(args)
     soap = transport == "soap"
@@ -175,6 +220,7 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
         args.url,
         cp_id,
         version=version,
+        sim=sim,
         options=options,
         log=log,
         basic_auth=auth,

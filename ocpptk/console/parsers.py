@@ -165,7 +165,7 @@ def _common(parser: Cmd2ArgumentParser, *, server: bool) -> None:
             "--protocol",
             dest="protocols",
             type=protocol,
-            default=[Version.V16],
+            default=None,  # ocpp1.6, or the --template's protocol
             metavar="PROTOCOL",
             help=f"the OCPP version to speak: {_SUPPORTED} (default ocpp1.6); over WebSocket, "
             "the subprotocol to ask for",
@@ -288,9 +288,28 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
     parser.add_argument(
         "url",
         metavar="URL",
-        help="the central system: ws://127.0.0.1:9000/ (WebSocket), http://127.0.0.1:9000/ (SOAP)",
+        nargs="?",
+        help="the central system: ws://127.0.0.1:9000/ (WebSocket), http://127.0.0.1:9000/ (SOAP) "
+        "(with --template: the template's, unless given)",
     )
-    parser.add_argument("charge_point_id", metavar="ID", help="the charge point's identity")
+    parser.add_argument(
+        "charge_point_id",
+        metavar="ID",
+        nargs="?",
+        help="the charge point's identity (with --template: the template's, unless given)",
+    )
+    _file(
+        parser,
+        "--template",
+        "a charger template (JSON, see templates/): identity, connectors, configuration keys, "
+        "and the URL, ID, protocol, transport, Basic auth and TLS files unless given here",
+    )
+    parser.add_argument(
+        "--env",
+        metavar="NAME",
+        help="with --template: the environment (central system) to connect to "
+        "(default: the template's default)",
+    )
     parser.add_argument(
         "-t",
         "--transport",
