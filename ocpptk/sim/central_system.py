@@ -30,6 +30,14 @@ from ocpptk.sim.clock import Clock, format_timestamp, parse_timestamp, utc_now
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
 from ocpptk.sim.dialect import DIALECTS, ENERGY, Dialect
 from ocpptk.sim.dispatch import Payload, check_version, find_handler, payload_errors
+from ocpptk.sim.replies import (
+    ID_TAG_STATUSES,
+    REGISTRATION_STATUSES,
+    ReplyOverride,
+    ReplyOverrides,
+    check_status,
+    parse_id_tags,
+)
 from ocpptk.spec.catalog import Role, Version
 
 __all__ = [
@@ -42,8 +50,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_ID_TAG_STATUSES = ("Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx")
-_REGISTRATION_STATUSES = ("Accepted", "Pending", "Rejected")
 _WH_PER_UNIT = {"Wh": 1, "kWh": 1000}
 
 
@@ -146,11 +152,19 @@ class CentralSystemSim:
     - ``set_id_tag_status(id_tag, status)``: the idTagInfo status of a tag in Authorize,
       StartTransaction and StopTransaction; unlisted tags get ``default_id_tag_status``
       (``Accepted``).
+    - ``set_boot(status, interval, cp_id=None)``: the same for one charge point (its own
+      setting wins), or for all.
+    - ``set_default_id_tag_status(status)``, ``load_id_tags(text)``: JSON or CSV id tag lists.
     - ``register_vendor(vendor_id, handler=None)``: DataTransfer answers ``UnknownVendorId``
       for vendors nobody registered, ``Accepted`` for a vendor registered without a handler,
       and whatever the handler returns otherwise.
+    - ``set_reply(action, ...)`` / ``clear_replies(...)`` / ``replies``: reply overrides (a
+      fixed payload, a delay, a CALLERROR) per charge point or for all
+      (``ocpptk.sim.replies.ReplyOverride``); ``reply_delay(cp_id, action)`` is the delay the
+      transport waits before sending the reply.
 
-    Transaction ids start at 1 and increase across all charge points.
+    Transaction ids start at 1 (``set_next_transaction_id``) and increase across all charge
+    points.
     """
 
     def __init__(
@@ -161,8 +175,7 @@ class CentralSystemSim:
         *,
         registration_status: str = "Accepted",
     ) -> None:
-        if registration_status not in _REGISTRATION_STATUSES:
-            raise ValueError(f"registration_status must be one of {_REGISTRATION_STATUSES}")
+        check_status(registration_status, REGISTRATION_STATUSES, "registration status")
         self.version = check_version(version)
         self.now = now
         self.heartbeat_interval = heartbeat_interval
@@ -172,6 +185,9 @@ class CentralSystemSim:
         self.vendors = VendorRegistry()
         self._id_tags: dict[str, str] = {}  # casefolded idTag -> AuthorizationStatus
         self._next_transaction_id = 1
+        self._boot_status: dict[str, str] = {}  # per charge point, over registration_status
+        self._boot_interval: dict[str, int] = {}  # per charge point, over heartbeat_interval
+        self.replies = ReplyOverrides()
 
         # CP -> CS requests: action -> handler(state, payload) -> response payload
         self._handlers: dict[str, Callable[[ChargePointState, Payload], Payload]] = {
@@ -242,8 +258,15 @@ class CentralSystemSim:
         handler = find_handler(self._handlers, action, Role.CENTRAL_SYSTEM, speech)
         state = self._state(cp_id)
         state.last_seen = self.now()
+        override = self.replies.find(cp_id, action)
+        if override is not None:
+            error = override.error()
+            if error is not None:
+                raise error
         with payload_errors(action):
-            return speech.fit(action, handler(state, payload), request=False)
+            reply = speech.fit(action, handler(state, payload), request=False)
+        # after ``fit``: a deliberately odd override reaches outgoing validation as it is
+        return reply if override is None else override.apply(reply)
 
     def on_result(self, cp_id: str, action: str, request: Payload, response: Payload) -> None:
         """Learn from the CALLRESULT of a CALL we sent to ``cp_id``. The last (request, response)
@@ -290,9 +313,117 @@ class CentralSystemSim:
 
     def set_id_tag_status(self, id_tag: str, status: str) -> None:
         """Answer ``status`` (an AuthorizationStatus) for ``id_tag`` from now on."""
-        if status not in _ID_TAG_STATUSES:
-            raise ValueError(f"status must be one of {_ID_TAG_STATUSES}")
+        check_status(status, ID_TAG_STATUSES, "id tag status")
         self._id_tags[id_tag.casefold()] = status
+
+    def set_default_id_tag_status(self, status: str) -> None:
+        """Answer ``status`` for every tag not listed."""
+        self.default_id_tag_status = check_status(status, ID_TAG_STATUSES, "id tag status")
+
+    def load_id_tags(self, text: str, source: str = "the file") -> int:
+        """Add the tags of a JSON (``{"TAG1": "Accepted"}``) or CSV (``tag,status``) text; the
+        number read. ValueError in one line for a bad text, and then no tag changes."""
+        table = parse_id_tags(text, source)
+        for tag, status in table.items():
+            self._id_tags[tag.casefold()] = status
+        return len(table)
+
+    @property
+    def id_tags(self) -> dict[str, str]:
+        """The listed tags (casefolded) and their status."""
+        return dict(self._id_tags)
+
+    def set_boot(
+        self, status: str | None = None, interval: int | None = None, cp_id: str | None = None
+    ) -> None:
+        """The BootNotification answer (a RegistrationStatus) and interval, for ``cp_id`` or,
+        with None, for every charge point without its own; None leaves that part as it is."""
+        if status is not None:
+            check_status(status, REGISTRATION_STATUSES, "registration status")
+        if interval is not None and interval < 0:
+            raise ValueError(f"the interval cannot be negative ({interval})")
+        if cp_id is None:
+            self.registration_status = status or self.registration_status
+            self.heartbeat_interval = self.heartbeat_interval if interval is None else interval
+            return
+        if status is not None:
+            self._boot_status[cp_id] = status
+        if interval is not None:
+            self._boot_interval[cp_id] = interval
+
+    def boot_reply(self, cp_id: str) -> tuple[str, int]:
+        """The (1.6) RegistrationStatus and interval ``cp_id`` gets for a BootNotification."""
+        return (
+            self._boot_status.get(cp_id, self.registration_status),
+            self._boot_interval.get(cp_id, self.heartbeat_interval),
+        )
+
+    def clear_boot(self, cp_id: str | None = None) -> None:
+        """Forget ``cp_id``'s own boot answer (None: every charge point's)."""
+        for table in (self._boot_status, self._boot_interval):
+            if cp_id is None:
+                table.clear()
+            else:
+                table.pop(cp_id, None)
+
+    @property
+    def next_transaction_id(self) -> int:
+        return self._next_transaction_id
+
+    def set_next_transaction_id(self, start_at: int) -> None:
+        """Number the next transaction ``start_at`` (then on up), e.g. to match a backend."""
+        if start_at < 1:
+            raise ValueError(f"a transaction id must be positive ({start_at})")
+        self._next_transaction_id = start_at
+
+    def set_reply(
+        self,
+        action: str,
+        payload: Payload | None = None,
+        *,
+        replace: bool = False,
+        delay: float = 0.0,
+        error_code: str | None = None,
+        error_description: str = "",
+        cp_id: str | None = None,
+    ) -> ReplyOverride:
+        """Answer ``action`` (for ``cp_id``, or for all) differently from now on: see
+        ``ReplyOverride``. It replaces an earlier override of the same action and charge
+        point. ValueError for an unknown action or error code."""
+        override = ReplyOverride(
+            action,
+            cp_id,
+            None if payload is None else dict(payload),
+            replace,
+            delay,
+            error_code,
+            error_description,
+        )
+        self.replies.set(override)
+        return override
+
+    def clear_replies(self, action: str | None = None, cp_id: str | None = None) -> int:
+        """Remove overrides (of ``action``, for ``cp_id``; None: any); the number removed."""
+        return self.replies.clear(action, cp_id)
+
+    def reply_delay(self, cp_id: str, action: str) -> float:
+        """Seconds the transport should wait before sending the reply to ``action``."""
+        override = self.replies.find(cp_id, action)
+        return 0.0 if override is None else override.delay
+
+    def policies(self) -> list[str]:
+        """The answers set, one line each (for ``cs_replies``)."""
+        lines = [
+            f"boot: {self.registration_status}, interval {self.heartbeat_interval} s",
+            *(
+                f"boot {cp_id}: {self.boot_reply(cp_id)[0]}, interval {self.boot_reply(cp_id)[1]} s"
+                for cp_id in sorted({*self._boot_status, *self._boot_interval})
+            ),
+            f"id tags: {len(self._id_tags)} listed, others {self.default_id_tag_status}",
+            f"next transaction id: {self._next_transaction_id}",
+        ]
+        lines.extend(f"reply {override.describe()}" for override in self.replies)
+        return lines
 
     def id_tag_info(self, id_tag: str) -> Payload:
         """The IdTagInfo we answer for ``id_tag``."""
@@ -303,10 +434,29 @@ class CentralSystemSim:
         self.vendors.register(vendor_id, handler)
 
     def summary(self) -> str:
-        """One line per charge point."""
+        """A line per charge point, then (indented) its connectors' states and a line per open
+        transaction."""
         if not self.charge_points:
             return "no charge points"
-        return "\n".join(self._summary_line(state) for state in self.charge_points.values())
+        lines: list[str] = []
+        for state in self.charge_points.values():
+            lines.append(self._summary_line(state))
+            if state.connectors:
+                lines.append(
+                    "  connectors: "
+                    + ", ".join(
+                        f"{c.connector_id} {c.status or '?'}"
+                        + ("" if c.error_code in (None, "NoError") else f" ({c.error_code})")
+                        for c in sorted(state.connectors.values(), key=lambda c: c.connector_id)
+                    )
+                )
+            for tx in state.open_transactions.values():
+                energy = "" if tx.energy_wh is None else f", {tx.energy_wh:g} Wh"
+                lines.append(
+                    f"  transaction {tx.transaction_id} on connector {tx.connector_id}, "
+                    f"{tx.id_tag}, since {_when(tx.started_at)}{energy}"
+                )
+        return "\n".join(lines)
 
     def describe(self, cp_id: str) -> str:
         """A readable multi-line view of one charge point; KeyError if we never heard of it."""
@@ -419,11 +569,12 @@ class CentralSystemSim:
             request=dict(request),
         )
         speech = state.speech
-        state.registration_status = speech.word("RegistrationStatus", self.registration_status)
+        status, interval = self.boot_reply(state.charge_point_id)
+        state.registration_status = speech.word("RegistrationStatus", status)
         return {
             "status": state.registration_status,
             "currentTime": format_timestamp(self.now()),
-            speech.boot_interval: self.heartbeat_interval,
+            speech.boot_interval: interval,
         }
 
     def _diagnostics_status_notification(

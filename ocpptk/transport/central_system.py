@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 from types import TracebackType
 from typing import Any
@@ -231,6 +231,31 @@ class CentralSystem:
         if self.options.log:
             self.options.log.note(Role.CENTRAL_SYSTEM, charge_point_id, text, event="connection")
 
+    def _answer(
+        self, charge_point_id: str, action_name: str, payload: dict[str, Any]
+    ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+        """The simulator's reply; with a reply override's delay, an awaitable that waits it
+        out first (the link answers it in a task, reading on meanwhile). The reply, or the
+        CALLERROR, is worked out at once, so state changes in the order calls arrive."""
+        delay = self.sim.reply_delay(charge_point_id, action_name)
+        if delay <= 0:
+            return self.sim.handle_call(charge_point_id, action_name, payload)
+        try:
+            reply = self.sim.handle_call(charge_point_id, action_name, payload)
+        except Exception as exc:
+            return self._later(delay, None, exc)
+        return self._later(delay, reply, None)
+
+    @staticmethod
+    async def _later(
+        delay: float, reply: dict[str, Any] | None, error: Exception | None
+    ) -> dict[str, Any]:
+        await asyncio.sleep(delay)
+        if error is not None:
+            raise error
+        assert reply is not None
+        return reply
+
     def _detach(self, link: Link) -> None:
         charge_point_id = link.charge_point_id
         self.sim.disconnected(charge_point_id)
@@ -240,7 +265,7 @@ class CentralSystem:
 
     async def _attach(self, link: Link) -> None:
         charge_point_id = link.charge_point_id
-        link.handler = partial(self.sim.handle_call, charge_point_id)
+        link.handler = partial(self._answer, charge_point_id)
         link.result_listeners.append(partial(self.sim.on_result, charge_point_id))
         self.sim.connected(charge_point_id, link.connection.version)
         link.closed_callbacks.append(partial(self._detach, link))
