@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import pathlib
 import re
 
 import ocpptk.sim
+from tests.purity import forbidden_imports
 
 SIM_DIR = pathlib.Path(ocpptk.sim.__file__).parent
 FORBIDDEN = {
@@ -29,17 +29,7 @@ def _modules() -> list[pathlib.Path]:
 
 
 def test_no_io_imports() -> None:
-    for path in _modules():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                assert not any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN), (
-                    f"{path.name} imports {name}"
-                )
+    assert forbidden_imports(_modules(), FORBIDDEN) == []
 
 
 def test_only_the_default_clock_reads_the_time() -> None:
