@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from ocpptk.rpc.validation import ValidationMode
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.soap import SoapLink
 from tests.console.conftest import Console
-from tests.console.test_cli import ENV, PATIENCE
+from tests.console.processes import Server
 
 VERSIONS = [Version.V12, Version.V15, Version.V16]
 ENVELOPE = re.compile(
@@ -370,37 +368,9 @@ def test_field_completion_follows_the_version(console: Console, soap_cs: str) ->
     assert "Blocked" not in " ".join(complete(console, "datatransfer "))  # no crash, 1.6 fields
 
 
-class SoapServer:
-    """``ocpptk start_cs 0 -t soap`` in a subprocess, its commands written on stdin."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ocpptk.cli", "start_cs", "0", "--host", "127.0.0.1", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=ENV,
-        )
-        assert self.process.stdout is not None
-        self.lines: list[str] = []
-        while True:
-            line = self.process.stdout.readline()
-            assert line, f"start_cs exited: {self.process.stderr.read()}"  # type: ignore[union-attr]
-            self.lines.append(line)
-            found = re.search(r"start_cp (http://\S+) CP001", line)
-            if found:
-                self.url = found.group(1)
-                break
-
-    def finish(self, commands: str) -> tuple[int, str, str]:
-        out, err = self.process.communicate(commands, timeout=PATIENCE)
-        return self.process.returncode, "".join(self.lines) + out, err
-
-
 @pytest.fixture
-def soap_server() -> Iterator[SoapServer]:
-    server = SoapServer("-t", "soap", "-p", "ocpp1.5,ocpp1.6")
+def soap_server() -> Iterator[Server]:
+    server = Server("-t", "soap", "-p", "ocpp1.5,ocpp1.6")
     yield server
     if server.process.poll() is None:
         server.process.kill()
@@ -408,7 +378,7 @@ def soap_server() -> Iterator[SoapServer]:
 
 
 def test_ocpptk_start_cs_soap_reads_a_script_on_stdin(
-    soap_server: SoapServer, console: Console
+    soap_server: Server, console: Console
 ) -> None:
     console.ok(f"start_cp {soap_server.url} CP1 -p ocpp1.5")
     assert 'BootNotification result: {"status": "Accepted"' in console.ok("bootnotification")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from tests.console.conftest import Console
-from tests.console.test_cli import ocpptk
+from tests.console.processes import ocpptk
 
 REPO = Path(__file__).resolve().parents[2]
 
