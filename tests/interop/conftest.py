@@ -24,6 +24,7 @@ from ocpptk.rpc import (
     UnexpectedMessage,
     ValidationProblem,
 )
+from tests.conftest import CapturedLog
 
 _loggers = itertools.count()
 
@@ -81,6 +82,16 @@ class OurTrouble:
 def our_trouble() -> OurTrouble:
     """Append it to a link's ``event_listeners``; ``our_trouble.events`` must stay empty."""
     return OurTrouble()
+
+
+def assert_no_trouble(their_log: TheirLog, our_trouble: OurTrouble, our_log: CapturedLog) -> None:
+    """Zero validation errors on either side: nothing their library complained of, no trouble
+    event on our links, and no validation problem, CALLERROR or refusal in our frame log."""
+    assert their_log.complaints() == []
+    assert our_trouble.events == []
+    assert our_log.problems() == []
+    assert our_log.errors() == []
+    assert our_log.notes() == []
 
 
 def timestamp(delta: timedelta = timedelta()) -> str:

@@ -51,7 +51,13 @@ from websockets.exceptions import ConnectionClosed
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.central_system import CentralSystem
 from tests.conftest import PATIENCE, CapturedLog, wait_until
-from tests.interop.conftest import OurTrouble, TheirLog, plain, timestamp
+from tests.interop.conftest import (
+    OurTrouble,
+    TheirLog,
+    assert_no_trouble,
+    plain,
+    timestamp,
+)
 
 CP_ID = "THEIRS01"
 CS_ACTIONS = [a.name for a in actions(Version.V16).values() if Role.CENTRAL_SYSTEM.may_send(a)]
@@ -229,11 +235,7 @@ class Link:
         return result
 
     def assert_clean(self) -> None:
-        assert self.their_log.complaints() == []
-        assert self.our_trouble.events == []
-        assert self.our_log.problems() == []
-        assert self.our_log.errors() == []
-        assert self.our_log.notes() == []
+        assert_no_trouble(self.their_log, self.our_trouble, self.our_log)
 
 
 @pytest.fixture

@@ -42,7 +42,13 @@ from websockets.exceptions import ConnectionClosed
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.charge_point import ChargePoint
 from tests.conftest import PATIENCE, CapturedLog, wait_until
-from tests.interop.conftest import OurTrouble, TheirLog, plain, timestamp
+from tests.interop.conftest import (
+    OurTrouble,
+    TheirLog,
+    assert_no_trouble,
+    plain,
+    timestamp,
+)
 
 ACCEPTED = datatypes.IdTagInfo(status=AuthorizationStatus.accepted)
 
@@ -132,11 +138,7 @@ class Link:
         await wait_until(lambda: self.ours.idle)
 
     def assert_clean(self) -> None:
-        assert self.their_log.complaints() == []
-        assert self.our_trouble.events == []
-        assert self.our_log.problems() == []
-        assert self.our_log.errors() == []
-        assert self.our_log.notes() == []
+        assert_no_trouble(self.their_log, self.our_trouble, self.our_log)
 
 
 @pytest.fixture
