@@ -5,15 +5,50 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from ocpptk.spec.catalog import Version
 from ocpptk.spec.examples import example_payload
-from ocpptk.transport.charge_point import default_validators
+from ocpptk.transport.central_system import CentralSystem
+from ocpptk.transport.charge_point import ChargePoint, default_validators
 from ocpptk.transport.link import Handler, OcppLink
 from ocpptk.transport.websocket import LinkOptions, WebSocketServer, connect
+from tests.conftest import CapturedLog
+
+
+@dataclass
+class Pair:
+    """Our ChargePoint CP001 and our CentralSystem over a loopback link, each with its log."""
+
+    cs: CentralSystem
+    cp: ChargePoint
+    cs_log: CapturedLog
+    cp_log: CapturedLog
+    version: Version = Version.V16
+
+    @property
+    def state(self) -> Any:
+        """What the central system knows of CP001."""
+        return self.cs.sim.charge_points["CP001"]
+
+    def calls(self, action: str, side: str = "cs") -> list[list[Any]]:
+        """The CALLs of ``action`` seen by ``side``'s log so far."""
+        log = self.cs_log if side == "cs" else self.cp_log
+        return [f for f in log.frames() if f[0] == 2 and f[2] == action]
+
+    def assert_valid_result(self, action: str, result: dict[str, Any]) -> None:
+        assert default_validators().check(self.version, action, False, result) is None
+
+    def assert_clean(self) -> None:
+        """No validation problem, CALLERROR or refused frame in either log, and some frames."""
+        for log in (self.cs_log, self.cp_log):
+            assert log.problems() == []
+            assert log.errors() == []
+            assert log.notes() == []
+            assert log.frames(), "nothing was logged"
 
 
 def example_handler(action: str, payload: dict[str, Any]) -> dict[str, Any]:

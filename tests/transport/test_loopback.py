@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,37 +16,13 @@ import pytest
 from ocpptk.sim.clock import parse_timestamp
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.central_system import CentralSystem
-from ocpptk.transport.charge_point import ChargePoint, default_validators
-from tests.conftest import PATIENCE, CapturedLog, wait_until
+from ocpptk.transport.charge_point import ChargePoint
+from tests.conftest import PATIENCE, wait_until
+from tests.transport.conftest import Pair
 
 V16 = Version.V16
 CP_ACTIONS = [a.name for a in actions(V16).values() if Role.CHARGE_POINT.may_send(a)]
 CS_ACTIONS = [a.name for a in actions(V16).values() if Role.CENTRAL_SYSTEM.may_send(a)]
-
-
-@dataclass
-class Pair:
-    cs: CentralSystem
-    cp: ChargePoint
-    cs_log: CapturedLog
-    cp_log: CapturedLog
-
-    @property
-    def state(self) -> Any:
-        """What the central system knows of CP001."""
-        return self.cs.sim.charge_points["CP001"]
-
-    def calls(self, action: str, side: str = "cs") -> list[list[Any]]:
-        """The CALLs of ``action`` seen by ``side``'s log so far."""
-        log = self.cs_log if side == "cs" else self.cp_log
-        return [f for f in log.frames() if f[0] == 2 and f[2] == action]
-
-    def assert_clean(self) -> None:
-        for log in (self.cs_log, self.cp_log):
-            assert log.problems() == []
-            assert log.errors() == []
-            assert log.notes() == []
-            assert log.frames(), "nothing was logged"
 
 
 @pytest.fixture
@@ -70,10 +45,6 @@ async def settled(cp: ChargePoint) -> None:
     await wait_until(lambda: cp.idle)
 
 
-def assert_valid_result(action: str, result: dict[str, Any]) -> None:
-    assert default_validators().check(V16, action, False, result) is None
-
-
 def test_the_directions_cover_every_action() -> None:
     assert len(CP_ACTIONS) == 10
     assert len(CS_ACTIONS) == 19
@@ -86,7 +57,7 @@ def test_the_directions_cover_every_action() -> None:
 async def test_charge_point_sends_with_default_payload(pair: Pair, action: str) -> None:
     expected = pair.cp.request(action)
     result = await pair.cp.call(action)
-    assert_valid_result(action, result)
+    pair.assert_valid_result(action, result)
     [call] = pair.calls(action)
     assert set(call[3]) == set(expected)  # the default request (timestamps may differ)
     pair.assert_clean()
@@ -95,7 +66,7 @@ async def test_charge_point_sends_with_default_payload(pair: Pair, action: str) 
 @pytest.mark.parametrize("action", CS_ACTIONS)
 async def test_central_system_sends_with_default_payload(pair: Pair, action: str) -> None:
     result = await pair.cs.call("CP001", action)
-    assert_valid_result(action, result)
+    pair.assert_valid_result(action, result)
     assert len(pair.calls(action, side="cp")) == 1
     # What the CALL led to (a StartTransaction after RemoteStart, a triggered message) is
     # sent and answered cleanly too.

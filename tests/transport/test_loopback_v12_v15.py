@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ import pytest
 from ocpptk.sim.clock import parse_timestamp
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.central_system import CentralSystem
-from ocpptk.transport.charge_point import ChargePoint, default_validators
-from tests.conftest import CapturedLog, wait_until
+from ocpptk.transport.charge_point import ChargePoint
+from tests.conftest import wait_until
+from tests.transport.conftest import Pair
 
 V12, V15, V16 = Version.V12, Version.V15, Version.V16
 OLD = [V12, V15]
@@ -36,35 +36,6 @@ def cases(role: Role) -> list[Any]:
     ]
 
 
-@dataclass
-class Pair:
-    version: Version
-    cs: CentralSystem
-    cp: ChargePoint
-    cs_log: CapturedLog
-    cp_log: CapturedLog
-
-    @property
-    def state(self) -> Any:
-        """What the central system knows of CP001."""
-        return self.cs.sim.charge_points["CP001"]
-
-    def calls(self, action: str, side: str = "cs") -> list[list[Any]]:
-        """The CALLs of ``action`` seen by ``side``'s log so far."""
-        log = self.cs_log if side == "cs" else self.cp_log
-        return [f for f in log.frames() if f[0] == 2 and f[2] == action]
-
-    def assert_valid_result(self, action: str, result: dict[str, Any]) -> None:
-        assert default_validators().check(self.version, action, False, result) is None
-
-    def assert_clean(self) -> None:
-        for log in (self.cs_log, self.cp_log):
-            assert log.problems() == []
-            assert log.errors() == []
-            assert log.notes() == []
-            assert log.frames(), "nothing was logged"
-
-
 @pytest.fixture
 async def pair(captured_log: Any, request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
     """CP001 in ``request.param``'s version against a central system serving 1.2, 1.5, 1.6."""
@@ -75,7 +46,7 @@ async def pair(captured_log: Any, request: pytest.FixtureRequest) -> AsyncIterat
         ChargePoint(cs.url, "CP001", version=version, log=cp_log.log) as cp,
     ):
         await cs.wait_for_charge_point("CP001")
-        yield Pair(version, cs, cp, cs_log, cp_log)
+        yield Pair(cs, cp, cs_log, cp_log, version)
 
 
 async def settled(cp: ChargePoint) -> None:
