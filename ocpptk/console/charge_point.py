@@ -245,12 +245,10 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
         await cp.connect()
         assert cp.link is not None
         link = cp.link
-        service = cp.soap_server
-        remote = plan is not None and plan.from_host is not None
-        if isinstance(link, SoapLink) and service is not None and remote:
+        from_host = plan.from_host if plan is not None else None
+        if isinstance(link, SoapLink) and cp.soap_server is not None and from_host is not None:
             # Announce a reachable address to a central system on another machine.
-            assert plan is not None
-            link.from_address = f"http://{plan.from_host}:{service.port}/"
+            link.from_address = f"http://{from_host}:{cp.soap_server.port}/"
         if ours and own is not None:  # our own central system: let it see us before going on
             with contextlib.suppress(TimeoutError):
                 await own.wait_for_charge_point(cp_id, timeout=5.0)
