@@ -7,7 +7,7 @@ import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocpptk.sim.central_system import CentralSystemSim
 from ocpptk.sim.dispatch import check_version
@@ -17,8 +17,10 @@ from ocpptk.transport.charge_point import default_validators, transport_of
 from ocpptk.transport.link import Link
 from ocpptk.transport.log import FrameLog
 from ocpptk.transport.options import LinkOptions
-from ocpptk.transport.soap import SoapOptions, SoapServer
 from ocpptk.transport.websocket import Credentials, WebSocketServer
+
+if TYPE_CHECKING:  # the SOAP stack (zeep, lxml) is imported only when SOAP is served
+    from ocpptk.transport.soap import SoapServer
 
 __all__ = ["CentralSystem", "UnknownChargePoint"]
 
@@ -78,6 +80,8 @@ class CentralSystem:
                 ssl_context=ssl_context,
             )
         if transport == "soap" or soap_port is not None:
+            from ocpptk.transport.soap import SoapOptions, SoapServer
+
             self.soap_server = SoapServer(
                 Role.CENTRAL_SYSTEM,
                 host=host,

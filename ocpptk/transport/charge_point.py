@@ -8,7 +8,7 @@ import ssl
 from collections.abc import Mapping
 from functools import cache
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ocpptk.rpc.errors import LinkClosed, OcppError
@@ -21,8 +21,10 @@ from ocpptk.spec.schemas import load_schema
 from ocpptk.transport.link import Link
 from ocpptk.transport.log import FrameLog
 from ocpptk.transport.options import LinkOptions
-from ocpptk.transport.soap import SoapLink, SoapOptions, SoapServer, serve_charge_point
 from ocpptk.transport.websocket import connect
+
+if TYPE_CHECKING:  # the SOAP stack (zeep, lxml) is imported only when SOAP is used
+    from ocpptk.transport.soap import SoapLink, SoapServer
 
 __all__ = ["TRANSPORTS", "ChargePoint", "default_validators", "transport_of"]
 
@@ -126,6 +128,8 @@ class ChargePoint:
         self._reader = asyncio.get_running_loop().create_task(link.run())
 
     async def _serve_soap(self) -> SoapLink:
+        from ocpptk.transport.soap import SoapLink, SoapOptions, serve_charge_point
+
         link = SoapLink(
             Role.CHARGE_POINT,
             self.version,
