@@ -33,6 +33,7 @@ from ocpptk.console import settings
 from ocpptk.console.actions import CentralSystemActions, ChargePointActions
 from ocpptk.console.central_system import CentralSystemCommands
 from ocpptk.console.charge_point import ChargePointCommands
+from ocpptk.console.charger import ChargerCommands, set_connector_status
 from ocpptk.console.completion import complete_words, items
 from ocpptk.console.errors import ConsoleError
 from ocpptk.console.fields import __doc__ as FIELDS_HELP
@@ -106,6 +107,7 @@ class OcppConsole(Cmd):
                 CentralSystemActions(),
                 ChargePointCommands(),
                 ChargePointActions(),
+                ChargerCommands(),
             ],
         )
         # Payload values are full of quotes: split lines so that they survive (see tokens).
@@ -369,14 +371,23 @@ class OcppConsole(Cmd):
 
     # -- console commands --------------------------------------------------------------
 
-    _status = OneLineParser(description="Show the central system and charge points running here.")
+    _status = OneLineParser(
+        description="Show the central system and charge points running here; or, with "
+        "CONNECTOR STATUS [ERRORCODE], put a connector of a charge point run here in STATUS "
+        "(if the connector status table allows it) and send its StatusNotification."
+    )
     _status.add_argument(
         "-v", "--verbose", action="store_true", help="also what the simulators know"
     )
+    _status.add_argument("--id", help="which charge point (for CONNECTOR STATUS)")
+    _status.add_argument("words", nargs="*", metavar="CONNECTOR STATUS [ERRORCODE]")
 
     @with_argparser(_status)
     def do_status(self, args: Any) -> None:
-        """Show the central system and charge points running here, with their subprotocols."""
+        """Show what runs here; status C STATUS [ERROR] sets a connector's status."""
+        if args.words:
+            set_connector_status(self, args.words, args.id)
+            return
         self.say(self.in_loop(lambda: self._status_text(args.verbose)))
 
     def _status_text(self, verbose: bool) -> str:

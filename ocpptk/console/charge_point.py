@@ -30,7 +30,9 @@ from ocpptk.console.parsers import OneLineParser
 from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.sim.template import TemplateError, load_template
 from ocpptk.spec.catalog import Role, Version
+from ocpptk.transport.backoff import Backoff
 from ocpptk.transport.charge_point import ChargePoint, transport_of
+from ocpptk.transport.journal import JournalError, JsonFileStore
 from ocpptk.transport.link import Link
 from ocpptk.transport.soap import SoapLink
 from ocpptk.transport.websocket import ConnectError, charge_point_url, client_ssl_context
@@ -187,13 +189,28 @@ def _with_template(args: Any) -> tuple[Any, ChargePointSim | None]:
         args.ca = str(tls.ca) if tls.ca else None
         args.cert = str(tls.cert) if tls.cert else None
         args.key = str(tls.key) if tls.key else None
-    sim = template.charge_point_sim(charge_point_id=args.charge_point_id, version=version)
+    sim = template.charge_point_sim(
+        charge_point_id=args.charge_point_id, version=version, store=_journal(args)
+    )
     return args, sim
+
+
+def _journal(args: Any) -> JsonFileStore | None:
+    if not getattr(args, "journal", None):
+        return None
+    return JsonFileStore(args.journal)
 
 
 def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     """What ``start_cp`` does (also for ``ocpptk start_cp`` in a shell): connect (over SOAP:
     start serving the ChargePointService), or fail in one line."""
+    try:
+        return _start_charge_point(app, args)
+    except JournalError as exc:
+        raise ConsoleError(f"--journal: {exc}") from None
+
+
+def _start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     args, sim = _with_template(args)
     cp_id: str = args.charge_point_id
     transport, cs_host, cs_port = _check_url(args)
@@ -216,11 +233,15 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     options = parsers.link_options(args)
     log = app.new_log(args.log)
     auth = basic_auth_pair(args.basic_auth, cp_id) if args.basic_auth else None
+    if sim is None:
+        sim = ChargePointSim(cp_id, version, store=_journal(args))
     cp = ChargePoint(
         args.url,
         cp_id,
         version=version,
         sim=sim,
+        lifecycle=not args.no_boot,
+        reconnect=None if args.no_reconnect else Backoff(),
         options=options,
         log=log,
         basic_auth=auth,

@@ -339,6 +339,23 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
         metavar="[USER:]PASSWORD",
         help="WebSocket: HTTP Basic credentials; the user defaults to ID",
     )
+    parser.add_argument(
+        "--no-boot",
+        action="store_true",
+        help="full manual control: no BootNotification, heartbeats or StatusNotifications "
+        "of its own, no reboot after Reset (default: it behaves as a charger switched on)",
+    )
+    parser.add_argument(
+        "--no-reconnect",
+        action="store_true",
+        help="stay disconnected when the link drops (default: reconnect with backoff)",
+    )
+    _file(
+        parser,
+        "--journal",
+        "keep the queue of transaction messages in FILE, so that a restarted charge point "
+        "delivers what it could not send before (and stops what the restart interrupted)",
+    )
     _file(parser, "--ca", "CA certificate(s) to trust for wss://")
     _file(parser, "--cert", "client certificate (PEM) for wss://")
     _file(parser, "--key", "private key of --cert, if not in the same file")

@@ -21,9 +21,13 @@ profiles in 1.5, reservations in 1.2) is never offered: its actions do not exist
 
 from __future__ import annotations
 
+import itertools
 import logging
+import random
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from ocpptk.rpc.errors import LocalProtocolError, NotSupported, OcppError
 from ocpptk.sim.charging import ProfileStore
@@ -33,12 +37,19 @@ from ocpptk.sim.connector import (
     Connector,
     ConnectorEvent,
     ConnectorStatus,
+    IllegalTransition,
     Reservation,
     Transaction,
+    reachable,
 )
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
-from ocpptk.sim.dialect import DIALECTS
+from ocpptk.sim.dialect import DIALECTS, ENERGY
 from ocpptk.sim.dispatch import Payload, check_version, find_handler, payload_errors
+from ocpptk.sim.effects import Download, Effect, Reboot, Upload
+from ocpptk.sim.session import ChargingSession, Hardware, SessionError, Sessions
+from ocpptk.sim.timers import Timers
+from ocpptk.sim.transaction_queue import TRANSACTION_ACTIONS, QueueStore, TransactionQueue
+from ocpptk.spec import v16
 from ocpptk.spec.catalog import Role, Version
 
 __all__ = ["ChargePointSim"]
@@ -46,15 +57,36 @@ __all__ = ["ChargePointSim"]
 logger = logging.getLogger(__name__)
 
 _RESET_TYPES = ("Hard", "Soft")
+_INSTALL_SECONDS = 3  # how long Installing lasts
+_BUSY_RECHECK_SECONDS = 10  # a firmware waiting for transactions to end looks again after this
 _AVAILABILITY = {"Operative": True, "Inoperative": False}
 _UPDATE_TYPES = ("Full", "Differential")
+_ERROR_CODES = v16.ChargePointErrorCode.values
 _RATE_UNITS = {"A": "Current", "W": "Power"}  # ChargingRateUnit -> ChargingScheduleAllowed...
+
+
+def firmware_name(location: str) -> str | None:
+    """The firmware version a download location names: its file name without the extension
+    (``https://x/fw/ocpptk-2.1.0.bin`` -> ``ocpptk-2.1.0``), at most 50 characters."""
+    name = location.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return stem[:50] or None
 
 
 def _one_of(value: str, allowed: Mapping[str, object] | tuple[str, ...], name: str) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+@dataclass
+class _Job:
+    """A diagnostics upload or firmware download: where, and how many tries are left."""
+
+    location: str
+    retries: int
+    retry_interval: int
+    file_name: str = ""
 
 
 class ChargePointSim:
@@ -82,10 +114,22 @@ class ChargePointSim:
         firmware_version: str | None = None,
         id_tag: str = "TAG0001",
         config: Mapping[str, str] | None = None,
+        lifecycle: bool = False,
+        store: QueueStore | None = None,
+        hardware: Hardware | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         """``vendor`` / ``model`` go into BootNotification (at most 20 characters each);
         ``id_tag`` is the tag default requests use; ``config`` overrides or adds
-        configuration keys, readonly ones included (``{"SupportedFeatureProfiles": "Core"}``)."""
+        configuration keys, readonly ones included (``{"SupportedFeatureProfiles": "Core"}``).
+
+        ``lifecycle``: behave on its own like a charger that was switched on: BootNotification
+        when connected (again after Pending / Rejected), heartbeats, StatusNotification of every
+        connector once accepted, and a reboot after Reset or a firmware update. Without it the
+        charge point sends nothing unasked but what its commands and sessions cause.
+        ``store`` keeps the transaction queue (and open transactions) across restarts.
+        ``hardware`` says what each connector delivers (default: 22 kW AC each); ``rng``
+        drives the meters' noise."""
         if connectors < 1:
             raise ValueError("a charge point has at least one connector")
         self.charge_point_id = charge_point_id
@@ -117,7 +161,27 @@ class ChargePointSim:
         self.firmware_status = "Idle"
         self.diagnostics_requests: list[Payload] = []
         self.firmware_updates: list[Payload] = []
-        self._outbox: list[tuple[str, Payload]] = []
+        self._outbox: list[tuple[int, str, Payload]] = []  # (when made, action, payload)
+        self._made = itertools.count()
+        self._made_at: dict[int, int] = {}  # transaction queue seq -> when made
+
+        self.lifecycle = lifecycle
+        self.online = True  # the driver says otherwise with disconnected()
+        self.main = Connector(0)  # StatusNotification connectorId 0: the charge point itself
+        self.timers = Timers()
+        self.boots = 0  # BootNotifications sent by the lifecycle
+        self.reboot_delay = {"Hard": 3.0, "Soft": 1.0, "Firmware": 3.0}  # seconds offline
+        self._effects: list[Effect] = []
+        self._boot_in_flight = False
+        self._tx_retry_wait = False  # a CALLERROR'd transaction message waits for its retry
+        self._answered_start: Transaction | None = None  # the queued StartTransaction answered
+        self._upload: _Job | None = None
+        self._download: _Job | None = None
+        self.sessions = Sessions(self, hardware or Hardware.default(connectors), rng)
+        if set(self.sessions.hardware.connectors) != set(self.connectors):
+            raise ValueError(f"the hardware must describe connectors 1 to {connectors}")
+        self.tx_queue = TransactionQueue(store, extra=self._journal_extra)
+        self._recover()
 
         # CS -> CP requests: action -> handler(payload) -> response payload
         self._handlers: dict[str, Callable[[Payload], Payload]] = {
@@ -184,27 +248,68 @@ class ChargePointSim:
         does not have. Reservations past their expiry date end first."""
         handler = find_handler(self._handlers, action, Role.CHARGE_POINT, self.speech)
         self.expire_reservations()
+        self.sessions.advance()  # the meters count up to now under the limits until now
         with payload_errors(action):
             return self.speech.fit(action, handler(payload), request=False)
 
     def on_result(self, action: str, request: Payload, response: Payload) -> None:
         """Learn from the CALLRESULT of a CALL this charge point sent: BootNotification
         (registration, heartbeat interval), StartTransaction (the transaction id, then a
-        StatusNotification Charging), StopTransaction (closes the transaction), Authorize."""
+        StatusNotification Charging), StopTransaction (closes the transaction), Authorize.
+        A queued transaction message that was answered leaves the queue."""
+        if self.tx_queue.matches(action, request):
+            message = self.tx_queue.delivered()
+            if action == "StartTransaction" and message.tx_ref is not None:
+                self._answered_start = self._transaction_by_ref(message.tx_ref)
+                tx_id = response.get("transactionId")
+                if isinstance(tx_id, int):
+                    self.tx_queue.learn_id(message.tx_ref, tx_id)
+                if self._answered_start is None:  # from before a restart: already stopped
+                    return
+        if action == "BootNotification":
+            self._boot_in_flight = False
         learn = self._results.get(action)
         if learn is not None:
             with payload_errors(action):
                 learn(request, response)
 
-    def on_error(self, action: str, request: Payload, error: OcppError | None) -> None:
-        """A CALL this charge point sent failed (``error`` None: no answer in time). A
-        StartTransaction that was never answered frees its connector; a StopTransaction may
-        be queued again."""
+    def on_error(
+        self,
+        action: str,
+        request: Payload,
+        error: OcppError | None,
+        *,
+        link_closed: bool = False,
+    ) -> None:
+        """A CALL this charge point sent failed: ``error`` is the CALLERROR, or None when no
+        answer came (``link_closed``: the connection went first).
+
+        A queued transaction message is sent again: after reconnecting if the link closed,
+        else after TransactionMessageRetryInterval times the attempts so far, until
+        TransactionMessageAttempts CALLERRORs (section 3.6). A StartTransaction typed by hand
+        that was never answered frees its connector."""
         logger.info("%s: %s failed: %r", self.charge_point_id, action, error)
+        if action == "Authorize" and isinstance(request.get("idTag"), str):
+            self.sessions.authorization_failed(request["idTag"])
+        if action == "BootNotification":
+            self._boot_in_flight = False
+            if self.lifecycle and not link_closed:
+                self._schedule_boot(self.boot_retry_interval or 30)
+        if self.tx_queue.matches(action, request):
+            if error is None:
+                self.tx_queue.unsent()
+                if not link_closed:
+                    self._pause_transactions(self._retry_interval(1))
+            else:
+                message = self.tx_queue.in_flight
+                attempts = self.configuration.integer("TransactionMessageAttempts", 3)
+                if message is not None and self.tx_queue.rejected(attempts):
+                    self._pause_transactions(self._retry_interval(message.attempts))
+            return
         connector = self.connectors.get(request.get("connectorId", -1))
         if action == "StartTransaction" and connector is not None:
             tx = connector.transaction
-            if tx is not None and tx.transaction_id is None:
+            if tx is not None and tx.transaction_id is None and tx.ref == 0:
                 connector.transaction = None
         elif action == "StopTransaction":
             tx = self._open_transaction(request.get("transactionId"))
@@ -229,11 +334,440 @@ class ChargePointSim:
         return self.speech.fit(action, build())
 
     def outbox(self) -> list[tuple[str, Payload]]:
-        """Drain the CALLs to send, as (action, payload), oldest first. Send them after the
-        CALLRESULT of the CALL that caused them, one at a time, and report each answer to
-        ``on_result`` / ``on_error``."""
+        """Drain the CALLs to send, as (action, payload), oldest first, and the head of the
+        transaction queue when it may go. Send them after the CALLRESULT of the CALL that
+        caused them, one at a time, and report each answer to ``on_result`` / ``on_error``."""
         drained, self._outbox = self._outbox, []
+        if self._may_send() and not self._tx_retry_wait:
+            head = self.tx_queue.release()
+            if head is not None:  # in the order things happened: after what came before it
+                drained.append((self._made_at.pop(head.seq, -1), head.action, head.payload))
+                drained.sort(key=lambda item: item[0])
+        return [(action, payload) for _, action, payload in drained]
+
+    def effects(self) -> list[Effect]:
+        """Drain what the charge point asks of the world (``ocpptk.sim.effects``)."""
+        drained, self._effects = self._effects, []
         return drained
+
+    # ----------------------------------------------------------------- the driver's API
+
+    def next_deadline(self) -> datetime | None:
+        """When ``tick`` should run next (None: only when something else happens)."""
+        return self.timers.next_deadline()
+
+    def tick(self) -> None:
+        """Run what is due now: heartbeats, meter samples, session steps, retries, expiries."""
+        self.timers.run_due(self.now())
+
+    def connected(self) -> None:
+        """The link is up. With the lifecycle on, a charge point not yet accepted boots; one
+        that was (a reconnect) tells the central system the statuses it missed."""
+        self.online = True
+        if self.lifecycle:
+            if self.registration_status == "Accepted":
+                self._report_statuses(changed_only=True)
+                self._schedule_heartbeat()
+            elif "boot" not in self.timers:
+                self._send_boot()
+
+    def disconnected(self) -> None:
+        """The link is down: messages wait in the transaction queue, others are not sent."""
+        self.online = False
+        self._boot_in_flight = False
+        self.tx_queue.unsent()
+        self.timers.cancel("heartbeat")
+        self.timers.cancel("boot")
+
+    def rebooted(self) -> None:
+        """The charge point restarted (after a ``Reboot`` effect): it forgets its registration
+        and its running sessions; configuration, availability, the local list, charging
+        profiles and the transaction queue survive, as in a real charger's memory."""
+        self.online = False
+        self.registration_status = None
+        self.reset_requested = None
+        self._boot_in_flight = False
+        self.timers.cancel_where(lambda key: not str(key).startswith("reservation"))
+        self._outbox.clear()
+        for connector in self.connectors.values():
+            self._power_off(connector)
+        self.main.reported = None
+
+    # ----------------------------------------------------------------- at the charger
+
+    def charge(
+        self,
+        connector_id: int,
+        id_tag: str | None = None,
+        *,
+        duration_s: float | None = None,
+        power_w: float | None = None,
+        interval_s: int | None = None,
+        soc_start: float | None = None,
+        soc_end: float | None = None,
+        battery_wh: float | None = None,
+    ) -> ChargingSession:
+        """A driver plugs in at ``connector_id`` and charges (``ocpptk.sim.session``);
+        ``SessionError`` (one line) if the connector cannot."""
+        self.sessions.advance()
+        return self.sessions.start(
+            connector_id,
+            id_tag or self.id_tag,
+            duration_s=duration_s,
+            power_w=power_w,
+            interval_s=interval_s,
+            soc_start=soc_start,
+            soc_end=soc_end,
+            battery_wh=battery_wh,
+        )
+
+    def stop_charge(self, connector_id: int, reason: str = "Local") -> None:
+        """The driver ends the session at ``connector_id``."""
+        self.sessions.stop(connector_id, reason)
+
+    def plug_in(self, connector_id: int) -> None:
+        self.sessions.plug_in(connector_id)
+
+    def unplug(self, connector_id: int) -> None:
+        self.sessions.unplug(connector_id)
+
+    def suspend_ev(self, connector_id: int) -> None:
+        self.sessions.suspend_ev(connector_id)
+
+    def suspend_evse(self, connector_id: int) -> None:
+        self.sessions.suspend_evse(connector_id)
+
+    def resume(self, connector_id: int) -> None:
+        self.sessions.resume(connector_id)
+
+    def fault(self, connector_id: int, error_code: str = "OtherError") -> None:
+        """Connector ``connector_id`` (0: the whole charge point) fails with ``error_code``
+        (ChargePointErrorCode): Faulted, and its transaction stops (reason Other)."""
+        if error_code not in _ERROR_CODES or error_code == "NoError":
+            raise SessionError(
+                f"{error_code!r} is not a ChargePointErrorCode (one of: "
+                f"{', '.join(c for c in _ERROR_CODES if c != 'NoError')})"
+            )
+        targets = [self._connector_or_fail(connector_id)]
+        if connector_id == 0:
+            targets += list(self.connectors.values())
+        self.sessions.advance()
+        for connector in targets:
+            if connector.status is ConnectorStatus.FAULTED:
+                continue
+            connector.error_code = error_code
+            self._fire(connector, ConnectorEvent.FAULT)
+            if connector.transaction is not None:
+                self._close_transaction(connector.transaction, "Other", connector, report=False)
+
+    def clear_fault(self, connector_id: int) -> None:
+        """The fault on ``connector_id`` (0: the charge point and every connector) is gone."""
+        targets = [self._connector_or_fail(connector_id)]
+        if connector_id == 0:
+            targets += list(self.connectors.values())
+        if all(c.status is not ConnectorStatus.FAULTED for c in targets):
+            raise SessionError(f"connector {connector_id} is not Faulted")
+        for connector in targets:
+            if connector.status is ConnectorStatus.FAULTED:
+                connector.error_code = "NoError"
+                connector.plugged = False
+                self._fire(connector, ConnectorEvent.FAULT_CLEARED)
+
+    def set_status(self, connector_id: int, status: str, error_code: str = "NoError") -> None:
+        """Put a connector in ``status`` by hand, if the transition table allows it from
+        where it is (``IllegalTransition`` says why not); StatusNotification follows."""
+        connector = self._connector_or_fail(connector_id)
+        try:
+            wanted = ConnectorStatus(status)
+        except ValueError:
+            names = ", ".join(s.value for s in ConnectorStatus)
+            raise SessionError(f"{status!r} is not a connector status ({names})") from None
+        if error_code not in _ERROR_CODES:
+            raise SessionError(f"{error_code!r} is not a ChargePointErrorCode")
+        if wanted is connector.status:
+            connector.error_code = error_code
+            self._queue("StatusNotification", self._status_notification(connector_id))
+            return
+        event = reachable(connector.status).get(wanted)
+        if event is None:
+            allowed = ", ".join(s.value for s in reachable(connector.status)) or "nothing"
+            raise IllegalTransition(
+                f"connector {connector_id} cannot go from {connector.status.value} to "
+                f"{wanted.value} (from {connector.status.value}: {allowed})"
+            )
+        connector.error_code = error_code
+        self._fire(connector, event)
+
+    def power_loss(self) -> None:
+        """The power goes: transactions stop (reason PowerLoss, delivered after the restart)
+        and the charge point reboots (a ``Reboot`` effect), with the lifecycle on or off."""
+        self.sessions.advance()
+        for connector in self.connectors.values():
+            if connector.transaction is not None:
+                self._close_transaction(connector.transaction, "PowerLoss", connector, report=False)
+        self._effects.append(Reboot("PowerLoss", self.reboot_delay["Hard"]))
+
+    def local_authorization(self, id_tag: str) -> str | None:
+        """What the local list (if LocalAuthListEnabled), else the authorization cache (if
+        AuthorizationCacheEnabled) says of ``id_tag``: an AuthorizationStatus, Expired past
+        its expiryDate, or None if neither knows the tag (section 3.5)."""
+        key = id_tag.casefold()
+        info: Payload | None = None
+        if self.configuration.boolean("LocalAuthListEnabled") and key in self.local_list:
+            info = self.local_list[key].get("idTagInfo")
+        elif self.configuration.boolean("AuthorizationCacheEnabled") and key in self.auth_cache:
+            info = self.auth_cache[key]
+        if info is None:
+            return None
+        expiry = info.get("expiryDate")
+        if isinstance(expiry, str) and parse_timestamp(expiry) <= self.now():
+            return "Expired"
+        return str(info.get("status"))
+
+    # -- what sessions ask of the charge point -------------------------------------------------
+
+    def request_authorization(self, id_tag: str) -> None:
+        self._queue("Authorize", {"idTag": id_tag})
+
+    def begin_transaction(self, connector: Connector, id_tag: str) -> Transaction:
+        return self._begin_transaction(connector, id_tag)
+
+    def stop_transaction(self, tx: Transaction, reason: str) -> None:
+        self._queue_stop(tx, reason)
+
+    def fire(self, connector: Connector, event: ConnectorEvent) -> None:
+        self._fire(connector, event)
+
+    def try_fire(self, connector: Connector, event: ConnectorEvent) -> None:
+        self._try_fire(connector, event)
+
+    def queue_meter_values(self, connector: Connector) -> None:
+        payload = self._meter_values(connector.connector_id, "Sample.Periodic")
+        self._queue("MeterValues", payload, connector.transaction)
+
+    def _connector_or_fail(self, connector_id: int) -> Connector:
+        connector = self._connector(connector_id)
+        if connector is None:
+            numbers = ", ".join(map(str, [0, *self.connectors]))
+            raise SessionError(f"no connector {connector_id} (there are {numbers})")
+        return connector
+
+    # ----------------------------------------------------------------- diagnostics, firmware
+
+    def upload_finished(self, error: str | None) -> None:
+        """The driver's report on the last ``Upload``: None, or why it failed."""
+        job = self._upload
+        if job is None:
+            return
+        if error is None:
+            self._diagnostics("Uploaded")
+        elif job.retries > 0:
+            job.retries -= 1
+            at = self.now() + timedelta(seconds=job.retry_interval)
+            self.timers.set("diagnostics", at, self._start_upload)
+            return
+        else:
+            logger.info("%s: diagnostics upload failed: %s", self.charge_point_id, error)
+            self._diagnostics("UploadFailed")
+        self._upload = None
+        self.diagnostics_status = "Idle"
+
+    def download_finished(self, size: int, error: str | None) -> None:
+        """The driver's report on the last ``Download``: its size, or why it failed."""
+        job = self._download
+        if job is None:
+            return
+        if error is not None:
+            if job.retries > 0:
+                job.retries -= 1
+                at = self.now() + timedelta(seconds=job.retry_interval)
+                self.timers.set("firmware", at, self._start_download)
+                return
+            logger.info("%s: firmware download failed: %s", self.charge_point_id, error)
+            self._firmware("DownloadFailed")
+            self._download = None
+            self.firmware_status = "Idle"
+            return
+        logger.info("%s: downloaded %d bytes of firmware", self.charge_point_id, size)
+        self._firmware("Downloaded")
+        self.timers.set("firmware", self.now(), self._install)
+
+    def _diagnostics(self, status: str) -> None:
+        self.diagnostics_status = status
+        self._queue("DiagnosticsStatusNotification", self._diagnostics_status_notification())
+
+    def _firmware(self, status: str) -> None:
+        self.firmware_status = status
+        self._queue("FirmwareStatusNotification", self._firmware_status_notification())
+
+    def _start_upload(self) -> None:
+        job = self._upload
+        if job is None:
+            return
+        self._diagnostics("Uploading")
+        content = self.diagnostics_report().encode()
+        self._effects.append(Upload(job.location, job.file_name, content))
+
+    def diagnostics_report(self) -> str:
+        """The diagnostics file: state, configuration and recent history, as text."""
+        lines = [f"ocpptk diagnostics of {self.charge_point_id} at {format_timestamp(self.now())}"]
+        lines += self.describe().splitlines()
+        lines.append("configuration:")
+        lines += [f"  {key.key} = {key.value}" for key in self.configuration]
+        lines.append("connector history:")
+        for connector in self.connectors.values():
+            for old, event, new in connector.history[-50:]:
+                lines.append(
+                    f"  {connector.connector_id}: {old.value} --{event.value}--> {new.value}"
+                )
+        lines.append("transactions:")
+        for tx in self.transactions[-50:]:
+            lines.append(
+                f"  {tx.transaction_id} on {tx.connector_id} for {tx.id_tag}: "
+                f"{tx.meter_start} -> {tx.meter_stop} Wh ({tx.stop_reason})"
+            )
+        return "\n".join(lines) + "\n"
+
+    def _start_download(self) -> None:
+        job = self._download
+        if job is None:
+            return
+        self._firmware("Downloading")
+        self._effects.append(Download(job.location))
+
+    def _install(self) -> None:
+        """Install the downloaded firmware once no transaction runs, then reboot into it."""
+        job = self._download
+        if job is None:
+            return
+        if self.open_transactions():
+            later = self.now() + timedelta(seconds=_BUSY_RECHECK_SECONDS)
+            self.timers.set("firmware", later, self._install)
+            return
+        self._firmware("Installing")
+
+        def installed() -> None:
+            self._download = None
+            self._firmware("Installed")
+            self.firmware_status = "Idle"
+            self.firmware_version = firmware_name(job.location) or self.firmware_version
+            if self.lifecycle:
+                self._effects.append(Reboot("Firmware", self.reboot_delay["Firmware"]))
+
+        self.timers.set("firmware", self.now() + timedelta(seconds=_INSTALL_SECONDS), installed)
+
+    def _reboot(self, kind: str, deadline: datetime) -> None:
+        """Reboot once the stops of a soft reset are delivered, or when ``deadline`` passes."""
+        if kind == "Soft" and len(self.tx_queue) and self.online and self.now() < deadline:
+            self.timers.set(
+                "reboot", self.now() + timedelta(seconds=1), lambda: self._reboot(kind, deadline)
+            )
+            return
+        self._effects.append(Reboot(kind, self.reboot_delay[kind]))
+
+    def _power_off(self, connector: Connector) -> None:
+        """What a restart does to ``connector``: sessions end, the cable is out, and it is
+        Available or Unavailable as its availability says (it survives restarts)."""
+        if connector.transaction is not None:
+            self._close_transaction(connector.transaction, "Reboot", connector, report=False)
+        self.sessions.end(connector)
+        self.timers.cancel(("unplug", connector.connector_id))
+        connector.plugged = False
+        connector.error_code = "NoError"
+        connector.status = (
+            ConnectorStatus.AVAILABLE if connector.operative else ConnectorStatus.UNAVAILABLE
+        )
+        if connector.reservation is not None and connector.operative:
+            connector.status = ConnectorStatus.RESERVED
+        connector.reported = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def _send_boot(self) -> None:
+        self.timers.cancel("boot")
+        if not self.online or self._boot_in_flight:
+            return
+        self._boot_in_flight = True
+        self.boots += 1
+        self._queue("BootNotification", self._boot_notification())
+
+    def _schedule_boot(self, seconds: int) -> None:
+        self.timers.set("boot", self.now() + timedelta(seconds=max(seconds, 1)), self._send_boot)
+
+    def _schedule_heartbeat(self) -> None:
+        """(Re)start the heartbeat: every HeartbeatInterval seconds while accepted and online."""
+        interval = self.heartbeat_interval
+        if not (self._may_send() and self.lifecycle) or interval <= 0:
+            self.timers.cancel("heartbeat")
+            return
+        self.timers.set("heartbeat", self.now() + timedelta(seconds=interval), self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        self._queue("Heartbeat", {})
+        self._schedule_heartbeat()
+
+    def _report_statuses(self, changed_only: bool) -> None:
+        """StatusNotification of connector 0 and every connector (only those whose status the
+        central system has not heard of, with ``changed_only``)."""
+        for connector in (self.main, *self.connectors.values()):
+            if not changed_only or connector.reported is not connector.status:
+                self._queue("StatusNotification", self._status_notification(connector.connector_id))
+
+    def _retry_interval(self, attempts: int) -> int:
+        return self.configuration.integer("TransactionMessageRetryInterval", 60) * attempts
+
+    def _pause_transactions(self, seconds: int) -> None:
+        """Hold the transaction queue for ``seconds`` before its head is tried again."""
+
+        def resume() -> None:
+            self._tx_retry_wait = False
+
+        self._tx_retry_wait = True
+        self.timers.set("transaction retry", self.now() + timedelta(seconds=seconds), resume)
+
+    def _journal_extra(self) -> dict[str, Any]:
+        """What the transaction queue saves besides itself: the open transactions and the
+        energy registers, so that a restart can close the one and go on counting the other."""
+        return {
+            "meters": {str(n): c.meter_wh for n, c in self.connectors.items()},
+            "open": [
+                {
+                    "ref": tx.ref,
+                    "connectorId": tx.connector_id,
+                    "idTag": tx.id_tag,
+                    "meterStart": tx.meter_start,
+                    "startedAt": format_timestamp(tx.started_at),
+                    "transactionId": tx.transaction_id,
+                }
+                for tx in self.open_transactions()
+                if tx.ref
+            ],
+        }
+
+    def _recover(self) -> None:
+        """After a restart: the registers go on from where they were, and the transactions that
+        were running when the power went are stopped (reason PowerLoss), after their
+        queued messages."""
+        saved = self.tx_queue.restored
+        for number, wh in saved.get("meters", {}).items():
+            connector = self.connectors.get(int(number))
+            if connector is not None:
+                connector.meter_wh = int(wh)
+        for item in saved.get("open", []):
+            connector = self.connectors.get(item["connectorId"])
+            if connector is None:
+                continue
+            tx = Transaction(
+                connector.connector_id,
+                item["idTag"],
+                item["meterStart"],
+                parse_timestamp(item["startedAt"]),
+                transaction_id=item.get("transactionId"),
+                ref=item["ref"],
+            )
+            self._close_transaction(tx, "PowerLoss", connector, report=False)
+        if saved.get("open"):
+            logger.info("%s: stopped the transactions a restart interrupted", self.charge_point_id)
 
     # ----------------------------------------------------------------- state helpers
 
@@ -259,6 +793,9 @@ class ChargePointSim:
         for reservation in expired:
             self._end_reservation(reservation)
         return [r.reservation_id for r in expired]
+
+    def _reservation_timer(self) -> None:
+        self.expire_reservations()
 
     def open_transactions(self) -> list[Transaction]:
         return [c.transaction for c in self.connectors.values() if c.transaction is not None]
@@ -290,10 +827,36 @@ class ChargePointSim:
             lines.append(f"  {self.reset_requested} reset requested")
         return "\n".join(lines)
 
-    def _queue(self, action: str, payload: Payload) -> None:
+    def _queue(self, action: str, payload: Payload, tx: Transaction | None = None) -> None:
+        """Send ``action`` when the outbox is drained; a message of transaction ``tx`` goes
+        through the transaction queue instead (kept offline, in order, persisted). Other
+        messages are dropped while they may not be sent (offline, or not yet accepted)."""
         payload = self.speech.fit(action, payload)
+        if tx is not None and action in TRANSACTION_ACTIONS:
+            if tx.ref == 0:
+                tx.ref = self.tx_queue.new_ref()
+            message = self.tx_queue.put(action, payload, tx.ref)
+            self._made_at[message.seq] = next(self._made)
+            logger.debug("%s: queued %s %s", self.charge_point_id, action, payload)
+            return
+        if action != "BootNotification" and not self._may_send():
+            logger.debug("%s: not sent (offline or not accepted): %s", self.charge_point_id, action)
+            return
         logger.debug("%s: queued %s %s", self.charge_point_id, action, payload)
-        self._outbox.append((action, payload))
+        if action == "StatusNotification":
+            connector = self._connector(payload["connectorId"])
+            if connector is not None:
+                connector.reported = connector.status
+        self._outbox.append((next(self._made), action, payload))
+
+    def _may_send(self) -> bool:
+        """Online, and (with the lifecycle on) accepted by the central system (section 4.2:
+        nothing but BootNotification before that)."""
+        return self.online and (not self.lifecycle or self.registration_status == "Accepted")
+
+    def _connector(self, connector_id: int) -> Connector | None:
+        """Connector ``connector_id``, 0 being the charge point itself."""
+        return self.main if connector_id == 0 else self.connectors.get(connector_id)
 
     def _fire(self, connector: Connector, event: ConnectorEvent) -> None:
         """Apply ``event`` (IllegalTransition if not allowed) and report the new status."""
@@ -334,6 +897,11 @@ class ChargePointSim:
     def _busy_connector(self) -> int:
         """The first connector with a transaction, else 1."""
         return next((n for n, c in self.connectors.items() if c.transaction is not None), 1)
+
+    def _transaction_by_ref(self, ref: int) -> Transaction | None:
+        """The transaction with local reference ``ref``, open or finished here."""
+        every = [*self.open_transactions(), *reversed(self.transactions)]
+        return next((tx for tx in every if tx.ref == ref), None)
 
     def _open_transaction(self, transaction_id: object) -> Transaction | None:
         if transaction_id is None:
@@ -376,7 +944,9 @@ class ChargePointSim:
         return {"status": self.speech.word("FirmwareStatus", self.firmware_status)}
 
     def _status_notification(self, connector_id: int) -> Payload:
-        connector = self.connectors[connector_id]
+        connector = self._connector(connector_id)
+        if connector is None:
+            raise KeyError(f"no connector {connector_id}")
         word = self.speech.word
         return {
             "connectorId": connector_id,
@@ -386,16 +956,21 @@ class ChargePointSim:
         }
 
     def _meter_values(self, connector_id: int, context: str) -> Payload:
+        """MeterValues of ``connector_id`` now: the MeterValuesSampledData measurands (the
+        register at least), with the transaction id while one runs."""
         connector = self.connectors[connector_id]
         payload: Payload = {"connectorId": connector_id}
         tx = connector.transaction
-        if tx is not None and tx.transaction_id is not None:
-            payload["transactionId"] = tx.transaction_id
-        reading = self.speech.meter_reading(
-            format_timestamp(self.now()), connector.meter_wh, context
-        )
-        payload[self.speech.meter_value] = [reading]
+        if tx is not None:
+            payload["transactionId"] = tx.transaction_id or 0  # a queued one is filled in later
+        measurands = self.configuration.items("MeterValuesSampledData") or [ENERGY]
+        payload[self.speech.meter_value] = [self._reading(connector, measurands, context)]
         return payload
+
+    def _reading(self, connector: Connector, measurands: list[str], context: str) -> Payload:
+        """One reading of ``connector``'s meter, in the version's form."""
+        samples = self.sessions.samples(connector, measurands, context)
+        return self.speech.reading(format_timestamp(self.now()), connector.meter_wh, samples)
 
     def _start_payload(self, connector_id: int, id_tag: str) -> Payload:
         connector = self.connectors[connector_id]
@@ -411,13 +986,19 @@ class ChargePointSim:
         return payload
 
     def _stop_payload(self, tx: Transaction, reason: str) -> Payload:
-        return {
+        connector = self.connectors[tx.connector_id]
+        payload: Payload = {
             "transactionId": tx.transaction_id or 0,
             "idTag": tx.id_tag,
-            "meterStop": self.connectors[tx.connector_id].meter_wh,
+            "meterStop": connector.meter_wh,
             "timestamp": format_timestamp(self.now()),
             "reason": reason,
         }
+        if tx.begin_reading is not None:  # section 4.10: the transaction's data, begin and end
+            measurands = self.configuration.items("StopTxnSampledData") or [ENERGY]
+            end = self._reading(connector, measurands, "Transaction.End")
+            payload["transactionData"] = self.speech.transaction_data([tx.begin_reading, end])
+        return payload
 
     def _default_stop(self) -> Payload:
         tx = next((t for t in self.open_transactions() if t.transaction_id is not None), None)
@@ -430,25 +1011,59 @@ class ChargePointSim:
             "reason": "Local",
         }
 
-    def _begin_transaction(self, connector: Connector, id_tag: str) -> None:
-        """Open a transaction (id pending) and queue its StartTransaction."""
+    def _begin_transaction(self, connector: Connector, id_tag: str) -> Transaction:
+        """Open a transaction (its id comes later), queue its StartTransaction and let the
+        energy flow: the connector goes Charging now, not when the answer comes, because a
+        charger that authorized the driver does not wait for the central system (section 4.8)."""
         payload = self._start_payload(connector.connector_id, id_tag)
-        connector.transaction = Transaction(
+        tx = Transaction(
             connector.connector_id,
             id_tag,
             payload["meterStart"],
             self.now(),
             reservation_id=payload.get("reservationId"),
         )
+        measurands = self.configuration.items("StopTxnSampledData") or [ENERGY]
+        tx.begin_reading = self._reading(connector, measurands, "Transaction.Begin")
+        connector.transaction = tx
         if connector.reservation is not None and "reservationId" in payload:
             self.reservations.pop(connector.reservation.reservation_id, None)  # used up
+            self.timers.cancel(f"reservation {connector.reservation.reservation_id}")
             connector.reservation = None
-        self._queue("StartTransaction", payload)
+        self._queue("StartTransaction", payload, tx)
+        self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
+        return tx
 
     def _queue_stop(self, tx: Transaction, reason: str) -> None:
+        """Stop ``tx`` (once): queue its StopTransaction and free the connector."""
         if tx.stop_reason is None:
-            tx.stop_reason = reason
-            self._queue("StopTransaction", self._stop_payload(tx, reason))
+            self._close_transaction(tx, reason, self.connectors[tx.connector_id])
+
+    def _close_transaction(
+        self, tx: Transaction, reason: str, connector: Connector, *, report: bool = True
+    ) -> None:
+        """End ``tx`` here and now: its StopTransaction is queued, its TxProfiles go (section
+        3.13.4), the connector goes Finishing (cable in) or Available, and a ChangeAvailability
+        scheduled for it happens. ``report``: the connector's status changes (not after a
+        restart, when the connector starts afresh)."""
+        self.sessions.end(connector)
+        tx.stop_reason = reason
+        tx.meter_stop = connector.meter_wh
+        tx.stopped_at = self.now()
+        if connector.transaction is tx:
+            connector.transaction = None
+        self._queue("StopTransaction", self._stop_payload(tx, reason), tx)
+        self.transactions.append(tx)
+        self.charging_profiles.clear(
+            {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}
+        )
+        if report:
+            event = (
+                ConnectorEvent.TRANSACTION_STOPPED if connector.plugged else ConnectorEvent.UNPLUG
+            )
+            self._try_fire(connector, event)
+        if connector.scheduled_operative is not None:
+            self._set_operative(connector, connector.scheduled_operative)
 
     # ----------------------------------------------------------------- CS -> CP handlers
 
@@ -477,8 +1092,15 @@ class ChargePointSim:
         return {"status": "Scheduled" if scheduled else "Accepted"}
 
     def _change_configuration(self, request: Payload) -> Payload:
-        """Section 5.3: unknown key NotSupported, readonly or invalid value Rejected."""
+        """Section 5.3: unknown key NotSupported, readonly or invalid value Rejected. A new
+        HeartbeatInterval or MeterValueSampleInterval takes effect at once."""
         status = self.configuration.change(request["key"], request["value"])
+        if status == "Accepted":
+            key = request["key"].casefold()
+            if key == "heartbeatinterval":
+                self._schedule_heartbeat()
+            elif key == "metervaluesampleinterval":
+                self.sessions.limits_changed()
         return {"status": self.speech.word("ConfigurationStatus", status)}
 
     def _clear_cache(self, request: Payload) -> Payload:
@@ -489,41 +1111,36 @@ class ChargePointSim:
         """Section 5.5: Accepted if at least one profile matched, else Unknown."""
         if not self.supports("SmartCharging") or not self.charging_profiles.clear(request):
             return {"status": "Unknown"}
+        self.sessions.limits_changed()
         return {"status": "Accepted"}
 
     def _get_composite_schedule(self, request: Payload) -> Payload:
-        """Section 5.7, kept simple: the schedule of the one profile that governs the
-        connector (see ``ProfileStore.effective``), its periods cut to ``duration``;
-        Rejected without such a profile or if it is in another ``chargingRateUnit``."""
+        """Section 5.7: every profile that applies in the next ``duration`` seconds merged
+        into one schedule (``ProfileStore.composite_schedule``); Rejected with none."""
         connector_id, duration = request["connectorId"], request["duration"]
-        stored = self.charging_profiles.effective(connector_id)
-        if (
-            not self.supports("SmartCharging")
-            or (connector_id != 0 and connector_id not in self.connectors)
-            or stored is None
+        if not self.supports("SmartCharging") or (
+            connector_id != 0 and connector_id not in self.connectors
         ):
             return {"status": "Rejected"}
-        schedule = stored.profile["chargingSchedule"]
-        unit = request.get("chargingRateUnit", schedule["chargingRateUnit"])
-        if unit != schedule["chargingRateUnit"]:
+        now = self.now()
+        tx = self.connectors[connector_id].transaction if connector_id else None
+        hardware = self.sessions.hardware.connectors.get(connector_id or 1)
+        assert hardware is not None
+        composite = self.charging_profiles.composite_schedule(
+            connector_id,
+            now,
+            duration,
+            request.get("chargingRateUnit"),
+            transaction_start=tx.started_at if tx is not None else None,
+            transaction_id=tx.transaction_id if tx is not None else None,
+            electrical=hardware.electrical(),
+        )
+        if composite is None:
             return {"status": "Rejected"}
-        now = format_timestamp(self.now())
-        composite: Payload = {
-            "duration": duration,
-            "startSchedule": now,
-            "chargingRateUnit": unit,
-            "chargingSchedulePeriod": [
-                dict(period)
-                for period in schedule["chargingSchedulePeriod"]
-                if period["startPeriod"] < duration
-            ],
-        }
-        if "minChargingRate" in schedule:
-            composite["minChargingRate"] = schedule["minChargingRate"]
         return {
             "status": "Accepted",
             "connectorId": connector_id,
-            "scheduleStart": now,
+            "scheduleStart": format_timestamp(now),
             "chargingSchedule": composite,
         }
 
@@ -544,12 +1161,20 @@ class ChargePointSim:
         return response
 
     def _get_diagnostics(self, request: Payload) -> Payload:
-        """Section 5.9: the name of the file we would upload (the upload is future work)."""
+        """Section 5.9: the name of the file, uploaded to ``location`` at ``startTime`` (now if
+        absent): Uploading, then Uploaded or, after ``retries`` more tries ``retryInterval``
+        apart, UploadFailed (DiagnosticsStatusNotification each)."""
         if not self.supports("FirmwareManagement"):
             raise NotSupported("the FirmwareManagement profile is not supported")
         self.diagnostics_requests.append(request)
         stamp = format_timestamp(self.now()).replace("-", "").replace(":", "")
-        return {"fileName": f"diagnostics-{self.charge_point_id}-{stamp}.log"[-255:]}
+        name = f"diagnostics-{self.charge_point_id}-{stamp}.log"[-255:]
+        start = parse_timestamp(request["startTime"]) if "startTime" in request else self.now()
+        self._upload = _Job(
+            request["location"], request.get("retries", 0), request.get("retryInterval", 60), name
+        )
+        self.timers.set("diagnostics", max(start, self.now()), self._start_upload)
+        return {"fileName": name}
 
     def _get_local_list_version(self, request: Payload) -> Payload:
         """Section 5.10: -1 without the profile, 0 for an empty list."""
@@ -559,9 +1184,9 @@ class ChargePointSim:
 
     def _remote_start_transaction(self, request: Payload) -> Payload:
         """Section 5.11: Accepted if the connector (with none given: the one reserved for idTag,
-        else the first free one) can start a transaction for idTag; then a StartTransaction is
-        queued. A chargingProfile
-        must be a TxProfile (section 5.11) and is installed on that connector."""
+        else the first free one) can start a transaction for idTag; then a session starts there
+        as if the driver plugged in (Authorize first if AuthorizeRemoteTxRequests). A
+        chargingProfile must be a TxProfile (section 5.11) and is installed on that connector."""
         id_tag = request["idTag"]
         profile = request.get("chargingProfile")
         if profile is not None and profile["chargingProfilePurpose"] != "TxProfile":
@@ -570,11 +1195,15 @@ class ChargePointSim:
         if connector_id is None:
             connector_id = self._connector_for(id_tag)
         connector = self.connectors.get(connector_id) if connector_id is not None else None
-        if connector is None or not connector.accepts(id_tag):
+        if (
+            connector is None
+            or not connector.accepts(id_tag)
+            or connector.connector_id in self.sessions.running
+        ):
             return {"status": "Rejected"}
         if profile is not None and self.supports("SmartCharging"):
             self.charging_profiles.install(connector.connector_id, profile)
-        self._begin_transaction(connector, id_tag)
+        self.sessions.start(connector.connector_id, id_tag, remote=True)
         return {"status": "Accepted"}
 
     def _remote_stop_transaction(self, request: Payload) -> Payload:
@@ -617,6 +1246,11 @@ class ChargePointSim:
         if old is not None:
             self._end_reservation(old)
         self.reservations[reservation.reservation_id] = reservation
+        self.timers.set(
+            f"reservation {reservation.reservation_id}",
+            reservation.expiry,
+            self._reservation_timer,
+        )
         if reservation.connector_id != 0:
             connector = self.connectors[reservation.connector_id]
             connector.reservation = reservation
@@ -635,8 +1269,18 @@ class ChargePointSim:
         return "Accepted"
 
     def _reset(self, request: Payload) -> Payload:
-        """Section 5.14: Accepted and recorded in ``reset_requested``; no reboot yet."""
-        self.reset_requested = _one_of(request["type"], _RESET_TYPES, "type")
+        """Section 5.14: transactions stop (reason HardReset / SoftReset); with the lifecycle
+        on, the charge point then reboots: at once for Hard, after its stops were delivered
+        (at most 10 s) for Soft."""
+        kind = _one_of(request["type"], _RESET_TYPES, "type")
+        self.reset_requested = kind
+        for tx in self.open_transactions():
+            self._queue_stop(tx, f"{kind}Reset")
+        if self.lifecycle:
+            deadline = self.now() + timedelta(seconds=10)
+            self.timers.set(
+                "reboot", self.now() + timedelta(seconds=1), lambda: self._reboot(kind, deadline)
+            )
         return {"status": "Accepted"}
 
     def _send_local_list(self, request: Payload) -> Payload:
@@ -696,6 +1340,7 @@ class ChargePointSim:
         if not ok or room + replaced < 1:
             return {"status": "Rejected"}
         self.charging_profiles.install(connector_id, profile)
+        self.sessions.limits_changed()
         return {"status": "Accepted"}
 
     def _trigger_message(self, request: Payload) -> Payload:
@@ -722,11 +1367,18 @@ class ChargePointSim:
         return {"status": self.speech.word("UnlockStatus", "Unlocked")}
 
     def _update_firmware(self, request: Payload) -> Payload:
-        """Section 5.19: recorded in ``firmware_updates``; the download is future work."""
+        """Section 5.19: at ``retrieveDate`` the firmware is downloaded from ``location``
+        (Downloading, Downloaded or DownloadFailed after ``retries``), installed once no
+        transaction runs (Installing, Installed) and, with the lifecycle on, the charge point
+        reboots into it: BootNotification then carries the new firmwareVersion."""
         if not self.supports("FirmwareManagement"):
             raise NotSupported("the FirmwareManagement profile is not supported")
-        parse_timestamp(request["retrieveDate"])
+        start = parse_timestamp(request["retrieveDate"])
         self.firmware_updates.append(request)
+        self._download = _Job(
+            request["location"], request.get("retries", 0), request.get("retryInterval", 60)
+        )
+        self.timers.set("firmware", max(start, self.now()), self._start_download)
         return {}
 
     # ----------------------------------------------------------------- CS results
@@ -734,8 +1386,11 @@ class ChargePointSim:
     def _authorized(self, request: Payload, response: Payload) -> None:
         id_tag = request.get("idTag")
         # A custom Authorize sent unvalidated may carry anything; only a tag can be cached.
-        if isinstance(id_tag, str) and self.configuration.boolean("AuthorizationCacheEnabled"):
+        if not isinstance(id_tag, str):
+            return
+        if self.configuration.boolean("AuthorizationCacheEnabled"):
             self.auth_cache[id_tag.casefold()] = response["idTagInfo"]
+        self.sessions.authorized(id_tag, response["idTagInfo"]["status"])
 
     def _booted(self, request: Payload, response: Payload) -> None:
         """Section 4.2: Accepted makes interval the heartbeat interval; Pending and Rejected
@@ -756,8 +1411,9 @@ class ChargePointSim:
         self.central_system_time = parse_timestamp(response["currentTime"])
 
     def _transaction_started(self, request: Payload, response: Payload) -> None:
-        """Section 4.8: the transaction gets its id and the connector goes Charging. If the
-        CS did not accept the idTag and StopTransactionOnInvalidId is true, it is stopped."""
+        """Section 4.8: the transaction gets its id. One typed by hand (not queued) opens here
+        and the connector goes Charging. If the CS did not accept the idTag and
+        StopTransactionOnInvalidId is true, the transaction is stopped (reason DeAuthorized)."""
         connector = self.connectors.get(request["connectorId"])
         if connector is None:
             logger.warning(
@@ -766,8 +1422,9 @@ class ChargePointSim:
                 request["connectorId"],
             )
             return
-        tx = connector.transaction
-        if tx is None or tx.transaction_id is not None:  # sent by hand, not by RemoteStart
+        tx = self._answered_start
+        self._answered_start = None
+        if tx is None:  # sent by hand
             tx = Transaction(
                 connector.connector_id,
                 request["idTag"],
@@ -775,33 +1432,37 @@ class ChargePointSim:
                 parse_timestamp(request["timestamp"]),
                 reservation_id=request.get("reservationId"),
             )
-            connector.transaction = tx
+            if connector.transaction is None or connector.transaction.transaction_id is not None:
+                connector.transaction = tx
             reservation = self.reservations.pop(tx.reservation_id or -1, None)
             if reservation is not None and connector.reservation is reservation:
                 connector.reservation = None
+            self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
         tx.transaction_id = response["transactionId"]
         tx.id_tag_status = response["idTagInfo"]["status"]
-        self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
         if tx.id_tag_status != "Accepted" and self.configuration.boolean(
             "StopTransactionOnInvalidId"
         ):
             self._queue_stop(tx, "DeAuthorized")
 
     def _transaction_stopped(self, request: Payload, response: Payload) -> None:
-        """Section 4.10: the transaction ends, its TxProfiles go (section 3.13.4), the
-        connector is Available again and a ChangeAvailability scheduled for it happens."""
+        """Section 4.10: a StopTransaction typed by hand ends its transaction here (a queued
+        one ended when it was made)."""
         tx = self._open_transaction(request["transactionId"])
-        if tx is None:
-            return
-        connector = self.connectors[tx.connector_id]
-        tx.meter_stop = request["meterStop"]
-        tx.stopped_at = parse_timestamp(request["timestamp"])
-        tx.stop_reason = request.get("reason", tx.stop_reason or "Local")
-        connector.transaction = None
-        self.transactions.append(tx)
-        self.charging_profiles.clear(
-            {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}
-        )
-        self._try_fire(connector, ConnectorEvent.TRANSACTION_STOPPED)
-        if connector.scheduled_operative is not None:
-            self._set_operative(connector, connector.scheduled_operative)
+        if tx is not None and tx.stop_reason is None:
+            tx.meter_stop = request["meterStop"]
+            tx.stopped_at = parse_timestamp(request["timestamp"])
+            tx.stop_reason = request.get("reason", "Local")
+            connector = self.connectors[tx.connector_id]
+            self.sessions.end(connector)
+            connector.transaction = None
+            self.transactions.append(tx)
+            self.charging_profiles.clear(
+                {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}
+            )
+            event = (
+                ConnectorEvent.TRANSACTION_STOPPED if connector.plugged else ConnectorEvent.UNPLUG
+            )
+            self._try_fire(connector, event)
+            if connector.scheduled_operative is not None:
+                self._set_operative(connector, connector.scheduled_operative)

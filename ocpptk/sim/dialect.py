@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ocpptk.spec import catalog
+from ocpptk.spec import catalog, v15
 from ocpptk.spec.catalog import Version
 
 __all__ = [
@@ -121,6 +121,13 @@ CS_TO_CP_V15: tuple[str, ...] = tuple(
         )
     )
 )
+
+# What a 1.5 sampled value may say: its enumerations, and its names for 1.6's units.
+_MEASURANDS_V15 = frozenset(v15.Measurand.values)
+_UNIT_VALUES_V15 = frozenset(v15.UnitOfMeasure.values)
+_LOCATIONS_V15 = frozenset(v15.Location.values)
+_UNITS_V15 = {"A": "Amp", "V": "Volt"}
+_SAMPLE_FIELDS_V15 = ("value", "context", "format", "measurand", "location", "unit")
 
 # Enumeration -> 1.6 value -> what the version says instead; values not listed are the same.
 Words = Mapping[str, Mapping[str, str]]
@@ -218,6 +225,36 @@ class Dialect:
             "unit": "Wh",
         }
         return {"timestamp": timestamp, self.sampled_value: [sample]}
+
+    def reading(self, timestamp: str, wh: int, samples: list[dict[str, Any]]) -> dict[str, Any]:
+        """One reading of several 1.6 sampled values (``samples``, the register ``wh`` among
+        them) as the version carries it: 1.5 keeps the measurands, units and locations it has
+        (``Amp`` for ``A``, ``Volt`` for ``V``; no SoC, no phases), 1.2 only the register."""
+        if self.sampled_value is None:
+            return {"timestamp": timestamp, "value": wh}
+        kept = [self._sample(sample) for sample in samples]
+        return {"timestamp": timestamp, self.sampled_value: [s for s in kept if s is not None]}
+
+    def _sample(self, sample: dict[str, Any]) -> dict[str, Any] | None:
+        if self.version is not Version.V15:
+            return dict(sample)
+        if sample.get("measurand", ENERGY) not in _MEASURANDS_V15:
+            return None
+        unit = _UNITS_V15.get(sample.get("unit", "Wh"), sample.get("unit", "Wh"))
+        if unit not in _UNIT_VALUES_V15:
+            return None
+        kept = {key: value for key, value in sample.items() if key in _SAMPLE_FIELDS_V15}
+        kept["unit"] = unit
+        if "context" in kept:
+            kept["context"] = self.word("ReadingContext", kept["context"])
+        if kept.get("location") not in (None, *_LOCATIONS_V15):
+            del kept["location"]
+        return kept
+
+    def transaction_data(self, readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """StopTransaction.req ``transactionData`` holding ``readings`` (made by ``reading``)."""
+        group = self.transaction_data_group
+        return [{group: readings}] if group is not None else readings
 
     def readings(self, meter_values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The readings of a MeterValues.req (none if it has none)."""

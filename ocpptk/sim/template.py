@@ -11,13 +11,14 @@ connectors, its meter value configuration and its configuration key defaults.
 
 Every problem with a file is a ``TemplateError`` whose message is one line naming the file,
 the JSON path and the problem: ``t.json: $.connectors[0].type: 'Type9' is not one of ...``.
-Capabilities, connectors and meter values are stored for the charging simulation; nothing here
-simulates them.
+Capabilities and connectors become the simulator's ``Hardware`` (what its meters deliver);
+meter values become the MeterValueSampleInterval and MeterValuesSampledData keys.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,8 @@ import jsonschema
 from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.sim.clock import Clock, utc_now
 from ocpptk.sim.config import default_keys
+from ocpptk.sim.session import ConnectorHardware, Hardware
+from ocpptk.sim.transaction_queue import QueueStore
 from ocpptk.spec.catalog import Version
 from ocpptk.spec.schemas import schema_root
 
@@ -145,6 +148,7 @@ class ConnectorSpec:
 class MeterConfig:
     sample_interval_s: int | None = None
     measurands: tuple[str, ...] | None = None
+    noise: float = 0.0  # relative noise on instantaneous readings
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,23 @@ class Template:
     def version(self) -> Version:
         return self.connection.version
 
+    def hardware(self) -> Hardware:
+        """What the charger and each connector deliver, for the meters and charging profiles."""
+        caps = self.capabilities
+        return Hardware(
+            caps.max_power_w,
+            {
+                spec.id: ConnectorHardware(
+                    spec.current,
+                    spec.max_power_w,
+                    phases=caps.phases if spec.current == "AC" else None,
+                    voltage_v=caps.voltage_v,
+                )
+                for spec in self.connectors
+            },
+            noise=self.meter.noise,
+        )
+
     def config_values(self) -> dict[str, ConfigDefault]:
         """The configuration keys the template sets: its meter values, then its keys."""
         values: dict[str, ConfigDefault] = {}
@@ -190,9 +211,13 @@ class Template:
         *,
         charge_point_id: str | None = None,
         version: Version | None = None,
+        lifecycle: bool = False,
+        store: QueueStore | None = None,
+        rng: random.Random | None = None,
     ) -> ChargePointSim:
-        """A ChargePointSim with the template's connectors, identity and configuration keys
-        (NumberOfConnectors follows the connectors); the id and version may be overridden."""
+        """A ChargePointSim with the template's connectors and what they deliver, identity and
+        configuration keys (NumberOfConnectors follows the connectors); the id and version may
+        be overridden, ``lifecycle``, ``store`` and ``rng`` go to the simulator."""
         values = self.config_values()
         sim = ChargePointSim(
             charge_point_id or self.charge_point_id,
@@ -204,6 +229,10 @@ class Template:
             serial_number=self.identity.serial_number,
             firmware_version=self.identity.firmware_version,
             config={key: default.value for key, default in values.items()},
+            lifecycle=lifecycle,
+            store=store,
+            hardware=self.hardware(),
+            rng=rng,
         )
         for key, default in values.items():
             found = sim.configuration.get(key)
@@ -431,7 +460,9 @@ def load_template(path: str | Path) -> Template:
     meter_raw = data.get("meterValues", {})
     measurands = meter_raw.get("measurands")
     meter = MeterConfig(
-        meter_raw.get("sampleIntervalS"), tuple(measurands) if measurands is not None else None
+        meter_raw.get("sampleIntervalS"),
+        tuple(measurands) if measurands is not None else None,
+        meter_raw.get("noise", 0.0),
     )
     identity_raw = data["identity"]
     identity = Identity(

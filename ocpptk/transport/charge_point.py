@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -15,13 +17,17 @@ from ocpptk.rpc.errors import LinkClosed, OcppError
 from ocpptk.rpc.events import CallFailed, Event
 from ocpptk.rpc.validation import Validators
 from ocpptk.sim.charge_point import ChargePointSim
+from ocpptk.sim.effects import Download, Effect, Reboot, Upload
 from ocpptk.spec.catalog import Role, Version, action
 from ocpptk.spec.payloads import build_payload
 from ocpptk.spec.schemas import load_schema
+from ocpptk.transport import files
+from ocpptk.transport.backoff import Backoff
+from ocpptk.transport.journal import JsonFileStore
 from ocpptk.transport.link import Link
 from ocpptk.transport.log import FrameLog
 from ocpptk.transport.options import LinkOptions
-from ocpptk.transport.websocket import connect
+from ocpptk.transport.websocket import ConnectError, connect
 
 if TYPE_CHECKING:  # the SOAP stack (zeep, lxml) is imported only when SOAP is used
     from ocpptk.transport.soap import SoapLink, SoapServer
@@ -61,6 +67,14 @@ class ChargePoint:
     free port) for the central system's calls; ``from_url`` is the address it announces in
     ``wsa:From`` (by default the one it listens on), and its path is where it listens unless
     ``listen_path`` says otherwise.
+
+    The simulator's timers (heartbeats, meter samples, sessions, reservations, firmware
+    steps) run while the charge point exists. ``lifecycle=True`` makes it behave as a
+    charger switched on: it boots by itself, heartbeats, reports its connectors and reboots
+    after Reset (the console's default; tests that count frames leave it off).
+    ``reconnect`` (a ``Backoff``) connects again after the link drops; ``journal`` is a file
+    that keeps the transaction queue across restarts (for a simulator built here).
+    ``reboot_delay`` overrides how long a reboot stays offline (seconds).
     """
 
     def __init__(
@@ -79,6 +93,10 @@ class ChargePoint:
         listen_host: str = "127.0.0.1",
         listen_port: int = 0,
         listen_path: str | None = None,
+        lifecycle: bool | None = None,
+        reconnect: Backoff | None = None,
+        journal: str | Path | None = None,
+        reboot_delay: float | None = None,
     ) -> None:
         self.url = url
         self.transport = transport_of(url, transport)
@@ -90,7 +108,12 @@ class ChargePoint:
         self.soap_server: SoapServer | None = None
         self.charge_point_id = charge_point_id
         self.version = version
-        self.sim = sim or ChargePointSim(charge_point_id, version)
+        store = JsonFileStore(journal) if journal is not None else None
+        self.sim = sim or ChargePointSim(charge_point_id, version, store=store)
+        if lifecycle is not None:
+            self.sim.lifecycle = lifecycle
+        self.reconnect = reconnect
+        self.reboot_delay = reboot_delay
         self.options = options or LinkOptions()
         if log is not None:
             self.options.log = log
@@ -101,16 +124,29 @@ class ChargePoint:
         self.link: Link | None = None
         self._reader: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._driver: asyncio.Task[None] | None = None
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._closing = False  # close() was called: a drop is not to be repaired
+        self._rebooting = False
+        self.reconnects = 0  # links opened again after a drop or a reboot
 
     async def connect(self) -> None:
-        """Open the link (raises ConnectError with a one-line reason).
+        """Open the link (raises ConnectError with a one-line reason) and start the
+        simulator's clock.
 
         Over SOAP nothing is opened (HTTP has no connection to keep); the charge point starts
         serving its ChargePointService instead.
         """
+        self._closing = False
+        await self._open()
+        if self._driver is None:
+            self._driver = asyncio.get_running_loop().create_task(self._drive())
+
+    async def _open(self) -> None:
         link: Link
         if self.transport == "soap":
-            link = await self._serve_soap()
+            link = await self._serve_soap() if self.soap_server is None else self._soap_link()
         else:
             link = await connect(
                 self.url,
@@ -125,7 +161,14 @@ class ChargePoint:
         link.event_listeners.append(self._notice_failure)
         link.closed_callbacks.append(self._note_close)
         self.link = link
-        self._reader = asyncio.get_running_loop().create_task(link.run())
+        if self._reader is None or self._reader.done() or self.transport != "soap":
+            self._reader = asyncio.get_running_loop().create_task(link.run())
+        self.sim.connected()
+        self.poke()
+
+    def _soap_link(self) -> Link:
+        assert self.link is not None  # the SOAP link outlives reboots: HTTP keeps no connection
+        return self.link
 
     async def _serve_soap(self) -> SoapLink:
         from ocpptk.transport.soap import SoapLink, SoapOptions, serve_charge_point
@@ -180,7 +223,19 @@ class ChargePoint:
     def send_raw(self, text: str) -> None:
         self._require_link().send_raw(text)
 
+    def poke(self) -> None:
+        """Something changed the simulator (a command, a message): look at its timers,
+        outbox and effects again."""
+        self._wake.set()
+
     async def close(self) -> None:
+        self._closing = True
+        for task in (self._driver, self._reconnecting):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._driver = self._reconnecting = None
         if self.link is not None:
             await self.link.close()
         if self._reader is not None:
@@ -191,6 +246,7 @@ class ChargePoint:
             self.soap_server = None
         for task in list(self._tasks):
             task.cancel()
+        self.sim.disconnected()
 
     async def wait_closed(self) -> None:
         if self.link is not None:
@@ -222,28 +278,60 @@ class ChargePoint:
     def _handle(self, action_name: str, payload: dict[str, Any]) -> dict[str, Any]:
         reply = self.sim.handle_call(action_name, payload)
         # What the reply leads to (a StartTransaction after RemoteStart) goes out after it.
-        asyncio.get_running_loop().call_soon(self._send_follow_ups)
+        asyncio.get_running_loop().call_soon(self.poke)
         return reply
 
     def _learn(self, action_name: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         self.sim.on_result(action_name, request, response)
         self._send_follow_ups()
+        self.poke()
 
     def _note_close(self) -> None:
-        if self.options.log and self.link is not None:
+        link = self.link
+        if self.options.log and link is not None:
             self.options.log.note(
                 Role.CHARGE_POINT,
                 self.charge_point_id,
-                f"disconnected from the central system{self.link.close_description()}",
+                f"disconnected from the central system{link.close_description()}",
                 event="connection",
             )
+        if self.transport == "soap":
+            return
+        self.sim.disconnected()
+        if not self._closing and not self._rebooting and self.reconnect is not None:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    def _note(self, text: str) -> None:
+        if self.options.log:
+            self.options.log.note(Role.CHARGE_POINT, self.charge_point_id, text, event="connection")
+
+    async def _reconnect(self, first_delay: float | None = None) -> None:
+        """Connect again until it works, waiting longer after each failure (``Backoff``)."""
+        backoff = self.reconnect or Backoff()
+        failures = 0
+        while not self._closing:
+            delay = backoff.delay(failures) if first_delay is None else first_delay
+            first_delay = None
+            self._note(f"reconnecting in {delay:.1f} s")
+            await asyncio.sleep(delay)
+            try:
+                await self._open()
+            except (ConnectError, OSError) as exc:
+                failures += 1
+                self._note(f"reconnect failed: {exc}")
+                continue
+            self.reconnects += 1
+            self._note("reconnected")
+            return
 
     def _notice_failure(self, event: Event) -> None:
         if isinstance(event, CallFailed):
             error = event.error if isinstance(event.error, OcppError) else None
-            self.sim.on_error(event.action, event.request, error)
-            if not isinstance(event.error, LinkClosed):
+            closed = isinstance(event.error, LinkClosed)
+            self.sim.on_error(event.action, event.request, error, link_closed=closed)
+            if not closed:
                 self._send_follow_ups()
+            self.poke()
 
     def _send_follow_ups(self) -> None:
         if not self.connected:
@@ -258,3 +346,69 @@ class ChargePoint:
             await self._require_link().call(action_name, payload)
         except Exception as exc:  # the log has shown it; a follow-up has no caller to tell
             logger.info("%s from %s failed: %r", action_name, self.charge_point_id, exc)
+
+    # -- the simulator's clock and effects ---------------------------------------------------
+
+    async def _drive(self) -> None:
+        """Run the simulator's due timers, send what they queued, carry out its effects, and
+        sleep until its next deadline or until something pokes it."""
+        while True:
+            self._wake.clear()
+            self.sim.tick()
+            self._send_follow_ups()
+            for effect in self.sim.effects():
+                self._spawn(self._carry_out(effect))
+            deadline = self.sim.next_deadline()
+            timeout = None
+            if deadline is not None:
+                timeout = max(0.0, (deadline - self.sim.now()).total_seconds())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _carry_out(self, effect: Effect) -> None:
+        if isinstance(effect, Reboot):
+            await self._reboot(effect)
+        elif isinstance(effect, Upload):
+            try:
+                where = await files.upload(effect.location, effect.file_name, effect.content)
+            except (files.TransferError, ValueError) as exc:
+                self._note(f"diagnostics upload failed: {exc}")
+                self.sim.upload_finished(str(exc))
+            else:
+                self._note(f"diagnostics uploaded to {where}")
+                self.sim.upload_finished(None)
+        elif isinstance(effect, Download):
+            try:
+                data = await files.download(effect.location)
+            except files.TransferError as exc:
+                self._note(f"firmware download failed: {exc}")
+                self.sim.download_finished(0, str(exc))
+            else:
+                self._note(
+                    f"firmware downloaded: {len(data)} bytes from {files.mask(effect.location)}"
+                )
+                self.sim.download_finished(len(data), None)
+        self.poke()
+
+    async def _reboot(self, effect: Reboot) -> None:
+        """Go offline as a restarting charger does, come back, and boot."""
+        delay = effect.delay if self.reboot_delay is None else self.reboot_delay
+        self._note(f"rebooting ({effect.kind}), offline for {delay:g} s")
+        self._rebooting = True
+        try:
+            if self.transport != "soap" and self.link is not None:
+                await self.link.close(1012, "rebooting")
+            self.sim.disconnected()
+            await asyncio.sleep(delay)
+            self.sim.rebooted()
+            if self.transport == "soap":
+                self.sim.connected()
+            else:
+                await self._reconnect(first_delay=0.0)
+        finally:
+            self._rebooting = False

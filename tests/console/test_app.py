@@ -415,7 +415,7 @@ def silent_url(console: Console) -> str:
 
 
 def test_no_answer_in_time_is_a_failure(console: Console, silent_url: str) -> None:
-    console.ok(f"start_cp {silent_url} CPX")
+    console.ok(f"start_cp {silent_url} CPX --no-boot")  # the boot would wait for an answer too
     result = console.run("heartbeat --timeout 0.1")
     assert result.failed
     assert result.err.strip() == "Error: heartbeat: no answer to Heartbeat within 0.1 s"

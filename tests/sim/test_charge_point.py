@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ocpptk.rpc.errors import (
+    InternalError,
     LocalProtocolError,
     NotImplementedError_,
     NotSupported,
@@ -114,6 +115,15 @@ def drain(cp: ChargePointSim) -> list[tuple[str, dict[str, Any]]]:
     for action, payload in calls:
         assert_valid_request(action, payload)
     return calls
+
+
+def starts(calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [payload for action, payload in calls if action == "StartTransaction"]
+
+
+def status_of(connector: int, state: str, when: str | None = None) -> dict[str, Any]:
+    moment = when or stamp(START)
+    return {"connectorId": connector, "errorCode": "NoError", "status": state, "timestamp": moment}
 
 
 def statuses(calls: list[tuple[str, dict[str, Any]]]) -> list[tuple[int, str]]:
@@ -365,8 +375,7 @@ def test_remote_start_uses_the_reservation_of_its_tag(cp: ChargePointSim) -> Non
         "Rejected"
     )
     assert status(cp, "RemoteStartTransaction", {"idTag": "tag0001"}) == "Accepted"
-    [(action, request)] = drain(cp)
-    assert action == "StartTransaction"
+    [request] = starts(drain(cp))
     assert (request["connectorId"], request["reservationId"]) == (2, 7)
     assert cp.reservations == {}
 
@@ -377,11 +386,14 @@ def test_remote_start_uses_the_reservation_of_its_tag(cp: ChargePointSim) -> Non
 def test_remote_start_queues_a_start_transaction(cp: ChargePointSim) -> None:
     cp.connectors[2].meter_wh = 5000
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 2}) == ("Accepted")
+    # The driver plugs in (Preparing), the transaction starts and energy flows (Charging).
     assert drain(cp) == [
+        ("StatusNotification", status_of(2, "Preparing")),
         (
             "StartTransaction",
             {"connectorId": 2, "idTag": "ABC", "meterStart": 5000, "timestamp": stamp(START)},
-        )
+        ),
+        ("StatusNotification", status_of(2, "Charging")),
     ]
     assert cp.outbox() == []  # drained
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 2}) == (
@@ -390,48 +402,53 @@ def test_remote_start_queues_a_start_transaction(cp: ChargePointSim) -> None:
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 5}) == ("Rejected")
 
 
-def test_start_result_sets_the_id_and_reports_charging(cp: ChargePointSim) -> None:
+def test_start_result_sets_the_id(cp: ChargePointSim) -> None:
     start_transaction(cp, 7)
     tx = cp.connectors[1].transaction
     assert tx is not None and tx.transaction_id == 7
     assert cp.connectors[1].status is ConnectorStatus.CHARGING
-    assert statuses(drain(cp)) == [(1, "Charging")]
+    assert drain(cp) == []  # Charging was reported when the energy began to flow
 
 
 def test_remote_stop(cp: ChargePointSim, clock: FakeClock) -> None:
     start_transaction(cp, 7)
     drain(cp)
     assert status(cp, "RemoteStopTransaction", {"transactionId": 99}) == "Rejected"
-    cp.connectors[1].meter_wh = 3210
-    clock.advance(minutes=30)
+    clock.advance(minutes=30)  # at 22 kW, the default connector's rating: 11 kWh
     assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Accepted"
-    [(action, request)] = drain(cp)
+    [(action, request), finishing] = drain(cp)
+    assert finishing == ("StatusNotification", status_of(1, "Finishing", "2026-11-21T15:24:54Z"))
+    data = request.pop("transactionData")
+    assert [reading["sampledValue"][0]["context"] for reading in data] == [
+        "Transaction.Begin",
+        "Transaction.End",
+    ]
     assert (action, request) == (
         "StopTransaction",
         {
             "transactionId": 7,
             "idTag": "TAG0001",
-            "meterStop": 3210,
+            "meterStop": 11000,
             "timestamp": "2026-11-21T15:24:54Z",
             "reason": "Remote",
         },
     )
-    assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Accepted"
+    assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Rejected"  # over
     assert drain(cp) == []  # not stopped twice
-    cp.on_result(action, request, {})
     assert cp.connectors[1].transaction is None
-    assert cp.connectors[1].status is ConnectorStatus.AVAILABLE
     [done] = cp.transactions
-    assert (done.transaction_id, done.meter_stop, done.stop_reason) == (7, 3210, "Remote")
+    assert (done.transaction_id, done.meter_stop, done.stop_reason) == (7, 11000, "Remote")
+    clock.advance(seconds=5)  # the driver takes the cable out
+    cp.tick()
+    assert cp.connectors[1].status is ConnectorStatus.AVAILABLE
     assert statuses(drain(cp)) == [(1, "Available")]
-    assert status(cp, "RemoteStopTransaction", {"transactionId": 7}) == "Rejected"
 
 
 def test_a_refused_id_tag_is_stopped(cp: ChargePointSim) -> None:
     start_transaction(cp, 3, accepted="Invalid")
     calls = drain(cp)
-    assert [a for a, _ in calls] == ["StatusNotification", "StopTransaction"]
-    assert calls[1][1]["reason"] == "DeAuthorized"
+    assert [a for a, _ in calls] == ["StopTransaction", "StatusNotification"]
+    assert calls[0][1]["reason"] == "DeAuthorized"
 
 
 def test_manual_start_transaction_is_learnt_from_its_result(cp: ChargePointSim) -> None:
@@ -445,19 +462,42 @@ def test_manual_start_transaction_is_learnt_from_its_result(cp: ChargePointSim) 
     assert (meter["connectorId"], meter["transactionId"]) == (1, 11)
 
 
-def test_a_failed_start_transaction_frees_the_connector(cp: ChargePointSim) -> None:
+def test_an_unanswered_start_transaction_is_sent_again(
+    cp: ChargePointSim, clock: FakeClock
+) -> None:
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == ("Accepted")
-    [(action, request)] = drain(cp)
-    cp.on_error(action, request, None)
-    assert cp.connectors[1].transaction is None
+    [request] = starts(drain(cp))
+    cp.on_error("StartTransaction", request, None)  # no answer in time
+    assert cp.connectors[1].transaction is not None  # the car charges on
+    cp.tick()
+    assert drain(cp) == []  # TransactionMessageRetryInterval (60 s) first
+    clock.advance(seconds=60)
+    cp.tick()
+    assert starts(drain(cp)) == [request]
+
+
+def test_a_transaction_message_is_dropped_after_its_attempts(
+    cp: ChargePointSim, clock: FakeClock
+) -> None:
+    cp.configuration.change("TransactionMessageAttempts", "2")
     assert status(cp, "RemoteStartTransaction", {"idTag": "ABC", "connectorId": 1}) == ("Accepted")
+    [request] = starts(drain(cp))
+    cp.on_error("StartTransaction", request, InternalError("busy"))
+    clock.advance(seconds=60)  # 60 s after the first CALLERROR
+    cp.tick()
+    assert starts(drain(cp)) == [request]
+    cp.on_error("StartTransaction", request, InternalError("busy"))
+    clock.advance(seconds=600)
+    cp.tick()
+    assert starts(drain(cp)) == []  # dropped; the transaction's meter values go on
+    assert [m.action for m in cp.tx_queue] == ["MeterValues"] * 2  # at 60 s and at 660 s
 
 
 def test_remote_start_without_connector_takes_a_free_one(cp: ChargePointSim) -> None:
     start_transaction(cp, 1, connector=1)
     drain(cp)
     assert status(cp, "RemoteStartTransaction", {"idTag": "XYZ"}) == "Accepted"
-    [(_, request)] = drain(cp)
+    [request] = starts(drain(cp))
     assert request["connectorId"] == 2
     assert status(cp, "RemoteStartTransaction", {"idTag": "XYZ"}) == "Rejected"
 
@@ -475,7 +515,7 @@ def test_unlock_connector_stops_its_transaction(cp: ChargePointSim) -> None:
     start_transaction(cp, 4)
     drain(cp)
     assert status(cp, "UnlockConnector", {"connectorId": 1}) == "Unlocked"
-    [(action, request)] = drain(cp)
+    [(action, request), _finishing] = drain(cp)
     assert (action, request["transactionId"], request["reason"]) == (
         "StopTransaction",
         4,
@@ -507,8 +547,8 @@ def test_change_availability_waits_for_the_transaction(cp: ChargePointSim) -> No
     assert cp.connectors[1].status is ConnectorStatus.CHARGING
     assert status(cp, "RemoteStopTransaction", {"transactionId": 5}) == "Accepted"
     after = stop_answered(cp)
-    assert [a for a, _ in after] == ["StopTransaction"]
-    assert statuses(drain(cp)) == [(1, "Available"), (1, "Unavailable")]
+    assert [a for a, _ in after] == ["StopTransaction", "StatusNotification", "StatusNotification"]
+    assert statuses(after) == [(1, "Finishing"), (1, "Unavailable")]
     assert not cp.connectors[1].operative
 
 
@@ -562,7 +602,9 @@ def test_trigger_meter_values_and_boot(cp: ChargePointSim) -> None:
     assert sampled == {
         "value": "1234",
         "context": "Trigger",
+        "format": "Raw",
         "measurand": "Energy.Active.Import.Register",
+        "location": "Outlet",
         "unit": "Wh",
     }
     assert status(cp, "TriggerMessage", {"requestedMessage": "BootNotification"}) == "Accepted"
@@ -596,15 +638,15 @@ def test_charging_profiles_and_composite_schedule(cp: ChargePointSim) -> None:
     assert reply["scheduleStart"] == stamp(START)
     schedule = reply["chargingSchedule"]
     assert schedule["duration"] == 3600
-    assert schedule["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": 32.0}]
-    assert (
-        call(
-            cp,
-            "GetCompositeSchedule",
-            {"connectorId": 1, "duration": 3600, "chargingRateUnit": "W"},
-        )["status"]
-        == "Rejected"
-    )
+    assert schedule["chargingSchedulePeriod"] == [
+        {"startPeriod": 0, "limit": 32.0, "numberPhases": 3}
+    ]
+    in_watts = call(
+        cp, "GetCompositeSchedule", {"connectorId": 1, "duration": 3600, "chargingRateUnit": "W"}
+    )["chargingSchedule"]
+    assert in_watts["chargingSchedulePeriod"] == [
+        {"startPeriod": 0, "limit": 22080.0, "numberPhases": 3}  # 32 A * 230 V * 3
+    ]
     # a connector's own TxDefaultProfile wins over connector 0's
     assert (
         status(
@@ -746,7 +788,9 @@ def test_default_requests_follow_the_state(cp: ChargePointSim) -> None:
     start_transaction(cp, 21)
     cp.connectors[1].meter_wh = 900
     assert cp.default_request("StartTransaction")["connectorId"] == 2
-    assert cp.default_request("StopTransaction") == {
+    stop = cp.default_request("StopTransaction")
+    assert [len(reading["sampledValue"]) for reading in stop.pop("transactionData")] == [1, 1]
+    assert stop == {
         "transactionId": 21,
         "idTag": "TAG0001",
         "meterStop": 900,
@@ -851,6 +895,10 @@ def test_charge_point_and_central_system_agree(clock: FakeClock) -> None:
     assert state.open_transactions == {}
     [closed] = state.closed_transactions
     assert (closed.transaction_id, closed.energy_wh, closed.stop_reason) == (tid, 7000, "Remote")
+    assert state.connectors[1].status == "Finishing"  # until the cable is out
+    clock.advance(seconds=5)
+    cp.tick()
+    flush()
     assert state.connectors[1].status == "Available"
     assert cp.transactions[0].transaction_id == tid
 

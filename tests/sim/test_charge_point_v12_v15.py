@@ -177,17 +177,17 @@ def test_a_1_2_boot_may_leave_out_time_and_interval(clock: FakeClock) -> None:
 def test_a_transaction_in_the_old_versions(clock: FakeClock, version: Version) -> None:
     cp = sim(version, clock)
     assert call(cp, "RemoteStartTransaction", {"idTag": "TAG0001"}) == {"status": "Accepted"}
-    [(action, start)] = drain(cp)
+    [(_, preparing), (action, start), (_, charging)] = drain(cp)
     assert (action, start) == (
         "StartTransaction",
         {"connectorId": 1, "idTag": "TAG0001", "meterStart": 0, "timestamp": stamp(START)},
     )
+    # 1.2 and 1.5 have no Preparing or Charging: the connector is Occupied
+    assert preparing["status"] == charging["status"] == "Occupied"
+    assert ("timestamp" in charging) is (version is V15)
     cp.on_result(action, start, {"transactionId": 5, "idTagInfo": {"status": "Accepted"}})
     assert cp.connectors[1].status is ConnectorStatus.CHARGING
-    [(action, charging)] = drain(cp)
-    assert action == "StatusNotification"
-    assert charging["status"] == "Occupied"  # 1.2 and 1.5 have no Charging
-    assert ("timestamp" in charging) is (version is V15)
+    assert drain(cp) == []
 
     cp.connectors[1].meter_wh = 4200
     meter = cp.default_request("MeterValues")
@@ -200,7 +200,10 @@ def test_a_transaction_in_the_old_versions(clock: FakeClock, version: Version) -
         assert reading["values"][0]["measurand"] == "Energy.Active.Import.Register"
 
     assert call(cp, "RemoteStopTransaction", {"transactionId": 5}) == {"status": "Accepted"}
-    [(action, stop)] = drain(cp)
+    [(action, stop), (_, finishing)] = drain(cp)
+    assert finishing["status"] == "Occupied"  # 1.6 says Finishing: the cable is still in
+    if version is V15:  # the meter at the start and at the end, 1.5's grouping
+        assert [len(group["values"]) for group in stop.pop("transactionData")] == [2]
     assert (action, stop) == (
         "StopTransaction",
         {"transactionId": 5, "idTag": "TAG0001", "meterStop": 4200, "timestamp": stamp(START)},
@@ -212,6 +215,8 @@ def test_a_transaction_in_the_old_versions(clock: FakeClock, version: Version) -
         "Remote",
         4200,
     )
+    clock.advance(seconds=5)  # the driver unplugs
+    cp.tick()
     [(action, available)] = drain(cp)
     assert available["status"] == "Available"
 
@@ -222,7 +227,7 @@ def test_unlock_answers_accepted_or_rejected(clock: FakeClock, version: Version)
     start_transaction(cp, 3)
     drain(cp)
     assert call(cp, "UnlockConnector", {"connectorId": 1}) == {"status": "Accepted"}
-    [(action, stop)] = drain(cp)
+    [(action, stop), _occupied] = drain(cp)
     assert action == "StopTransaction" and "reason" not in stop
     assert call(cp, "UnlockConnector", {"connectorId": 9}) == {"status": "Rejected"}
 
@@ -415,6 +420,9 @@ def test_charge_point_and_central_system_agree(clock: FakeClock, version: Versio
     assert state.open_transactions == {}
     [closed] = state.closed_transactions
     assert (closed.transaction_id, closed.energy_wh) == (tid, 7000)
+    clock.advance(seconds=5)  # the driver unplugs
+    cp.tick()
+    flush()
     assert state.connectors[1].status == "Available"
     assert cp.transactions[0].transaction_id == tid
 

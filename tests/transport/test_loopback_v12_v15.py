@@ -133,7 +133,10 @@ async def test_boot_then_a_remote_transaction(pair: Pair) -> None:
     await wait_until(lambda: len(pair.state.closed_transactions) == 2)
     assert pair.state.closed_transactions[-1].transaction_id == remote.transaction_id
     await settled(cp)
-    assert pair.state.connectors[1].status == "Available"
+    assert pair.state.connectors[1].status == "Occupied"  # 1.6 Finishing: the cable is in
+    cp.sim.unplug(1)
+    cp.poke()
+    await wait_until(lambda: pair.state.connectors[1].status == "Available")
 
     assert await cs.call("CP001", "UnlockConnector", connectorId=9) == {"status": "Rejected"}
     assert await cs.call("CP001", "ChangeConfiguration", key="NoSuchKey", value="1") == {
