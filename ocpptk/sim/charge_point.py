@@ -368,6 +368,7 @@ class ChargePointSim:
             if self.registration_status == "Accepted":
                 self._report_statuses(changed_only=True)
                 self._schedule_heartbeat()
+                self.sessions.retry_authorizations()
             elif "boot" not in self.timers:
                 self._send_boot()
 
@@ -1404,8 +1405,14 @@ class ChargePointSim:
             self.boot_retry_interval = None
             if interval is not None and interval > 0:
                 self.configuration.force("HeartbeatInterval", str(interval))
+            if self.lifecycle:  # section 4.2: now it may say how it is
+                self._report_statuses(changed_only=False)
+                self._schedule_heartbeat()
+                self.sessions.retry_authorizations()
         else:
             self.boot_retry_interval = interval
+            if self.lifecycle:
+                self._schedule_boot(interval if interval else 30)
 
     def _heartbeat_answered(self, request: Payload, response: Payload) -> None:
         self.central_system_time = parse_timestamp(response["currentTime"])

@@ -261,6 +261,12 @@ class Sessions:
                 else:
                     self._refuse(session, f"{id_tag} is {status}")
 
+    def retry_authorizations(self) -> None:
+        """Ask again for the tags of sessions still waiting (their Authorize could not be sent
+        before the charge point was accepted, or was lost with the connection)."""
+        for tag in {s.id_tag for s in self.running.values() if s.stage == "authorizing"}:
+            self.sim.request_authorization(tag)
+
     def authorization_failed(self, id_tag: str) -> None:
         """Authorize.req got no answer: offline rules decide (section 3.5)."""
         verdict = self.sim.local_authorization(id_tag)
