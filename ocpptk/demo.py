@@ -1,8 +1,9 @@
 """``ocpptk demo``: a charge point talking to an embedded central system, every frame shown.
 
 Nothing to set up: the central system listens on a free port of 127.0.0.1, the charge point
-connects, boots, charges for a moment, and the central system sends it a few commands. At the
-end comes one deliberately broken frame, to show how OCPP-J answers it.
+connects and boots by itself, a driver charges for four seconds (meter values every second),
+the central system halves the power with a charging profile and asks for the composite
+schedule. At the end comes one deliberately broken frame, to show how OCPP-J answers it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ocpptk.rpc.errors import OcppError
+from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.spec.catalog import Role
 from ocpptk.transport.central_system import CentralSystem
 from ocpptk.transport.charge_point import ChargePoint
@@ -24,25 +26,45 @@ __all__ = ["main", "run_demo"]
 async def run_demo(log: FrameLog, charge_point_id: str = "CP001") -> None:
     async with CentralSystem(log=log) as cs:
         log.note(Role.CENTRAL_SYSTEM, "", f"central system listening on {cs.url}")
-        async with ChargePoint(cs.url, charge_point_id, log=log) as cp:
-            await cs.wait_for_charge_point(charge_point_id)
-            await cp.call("BootNotification", chargePointVendor="ocpptk", chargePointModel="Demo")
-            await cp.call("StatusNotification", connectorId=1, status="Available")
-            await cp.call("Heartbeat")
-            await cp.call("Authorize", idTag="DEMO-TAG")
-            await cp.call("StatusNotification", connectorId=1, status="Preparing")
-            await cp.call("StartTransaction", connectorId=1, idTag="DEMO-TAG")
-            await cp.call("StatusNotification", connectorId=1, status="Charging")
-            await cp.call("MeterValues")
+        sim = ChargePointSim(charge_point_id, vendor="ocpptk", model="Demo", lifecycle=True)
+        sim.sessions.unplug_delay_s = 1.0
+        async with ChargePoint(cs.url, charge_point_id, sim=sim, log=log) as cp:
+            # It boots and reports its connectors by itself; then a driver charges for 4 s.
+            await _until(lambda: sim.registration_status == "Accepted")
+            sim.charge(1, "DEMO-TAG", duration_s=4, interval_s=1)
+            cp.poke()
+            await _until(lambda: sim.connectors[1].transaction is not None)
+            await _until(lambda: bool(cs.sim.charge_points[charge_point_id].open_transactions))
+            # The central system halves the power (22 kW -> 11 kW) and asks what it will get.
+            await cs.call(
+                charge_point_id, "SetChargingProfile", connectorId=1, csChargingProfiles=_HALF
+            )
+            await cs.call(charge_point_id, "GetCompositeSchedule", connectorId=1, duration=60)
             await cs.call(charge_point_id, "GetConfiguration", key=["HeartbeatInterval"])
-            await cs.call(charge_point_id, "TriggerMessage", requestedMessage="Heartbeat")
-            await cp.call("StopTransaction", reason="Local")
-            await cp.call("StatusNotification", connectorId=1, status="Finishing")
-            await cp.call("StatusNotification", connectorId=1, status="Available")
+            await _until(lambda: sim.connectors[1].status.value == "Available", 20)
             try:  # a payload that breaks the schema: the central system refuses it
                 await cp.call("Authorize", {"idTag": 42}, validate=False)
             except OcppError as error:
                 log.note(Role.CHARGE_POINT, charge_point_id, f"refused as expected: {error.key}")
+
+
+# A TxDefaultProfile of 11 kW from now on: half of the demo connector's 22 kW.
+_HALF = {
+    "chargingProfileId": 1,
+    "stackLevel": 0,
+    "chargingProfilePurpose": "TxDefaultProfile",
+    "chargingProfileKind": "Relative",
+    "chargingSchedule": {
+        "chargingRateUnit": "W",
+        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 11000.0}],
+    },
+}
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
