@@ -28,6 +28,7 @@ from ocpptk.console.errors import ConsoleError
 from ocpptk.console.exchange import exchange, websocket_ping
 from ocpptk.console.parsers import OneLineParser
 from ocpptk.sim.charge_point import ChargePointSim
+from ocpptk.sim.clock import Clock, FastClock, utc_now
 from ocpptk.sim.template import TemplateError, load_template
 from ocpptk.spec.catalog import Role, Version
 from ocpptk.transport.backoff import Backoff
@@ -190,9 +191,14 @@ def _with_template(args: Any) -> tuple[Any, ChargePointSim | None]:
         args.cert = str(tls.cert) if tls.cert else None
         args.key = str(tls.key) if tls.key else None
     sim = template.charge_point_sim(
-        charge_point_id=args.charge_point_id, version=version, store=_journal(args)
+        _clock(args), charge_point_id=args.charge_point_id, version=version, store=_journal(args)
     )
     return args, sim
+
+
+def _clock(args: Any) -> Clock:
+    speed = getattr(args, "speed", None)
+    return utc_now if speed in (None, 1.0) else FastClock(speed)
 
 
 def _journal(args: Any) -> JsonFileStore | None:
@@ -234,7 +240,7 @@ def _start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     log = app.new_log(args.log)
     auth = basic_auth_pair(args.basic_auth, cp_id) if args.basic_auth else None
     if sim is None:
-        sim = ChargePointSim(cp_id, version, store=_journal(args))
+        sim = ChargePointSim(cp_id, version, _clock(args), store=_journal(args))
     cp = ChargePoint(
         args.url,
         cp_id,

@@ -126,6 +126,17 @@ def transports(text: str) -> list[str]:
     return _distinct(text, _transport, "give ws, soap or ws,soap")
 
 
+def speed(text: str) -> float:
+    """A time factor above 0 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} is not a speed from above 0 to 3600")
+    return value
+
+
 def port(text: str) -> int:
     try:
         value = int(text)
@@ -349,6 +360,13 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
         "--no-reconnect",
         action="store_true",
         help="stay disconnected when the link drops (default: reconnect with backoff)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=speed,
+        metavar="N",
+        help="the charger's time runs N times faster: sessions, meter values, heartbeats, "
+        "timers (an hour of charging in a minute at 60); the timestamps it sends run fast too",
     )
     _file(
         parser,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-__all__ = ["Clock", "format_timestamp", "parse_timestamp", "utc_now"]
+__all__ = ["Clock", "FastClock", "format_timestamp", "parse_timestamp", "utc_now"]
 
 Clock = Callable[[], datetime]
 
@@ -19,6 +19,22 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The default clock: the current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+class FastClock:
+    """A clock that runs ``speed`` times faster than the real one from the moment it is made:
+    a simulated hour of charging in a real minute at speed 60. Its ``speed`` tells a driver
+    how to turn the simulator's seconds into real ones."""
+
+    def __init__(self, speed: float, real: Clock = utc_now) -> None:
+        if not speed > 0:
+            raise ValueError(f"speed must be positive, not {speed}")
+        self.speed = speed
+        self._real = real
+        self._origin = real()
+
+    def __call__(self) -> datetime:
+        return self._origin + (self._real() - self._origin) * self.speed
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -114,6 +114,7 @@ class ChargePoint:
             self.sim.lifecycle = lifecycle
         self.reconnect = reconnect
         self.reboot_delay = reboot_delay
+        self._speed = float(getattr(self.sim.now, "speed", 1.0))  # a FastClock's
         self.options = options or LinkOptions()
         if log is not None:
             self.options.log = log
@@ -360,8 +361,9 @@ class ChargePoint:
                 self._spawn(self._carry_out(effect))
             deadline = self.sim.next_deadline()
             timeout = None
-            if deadline is not None:
-                timeout = max(0.0, (deadline - self.sim.now()).total_seconds())
+            if deadline is not None:  # in the simulator's seconds, which may run fast
+                remaining = (deadline - self.sim.now()).total_seconds() / self._speed
+                timeout = max(0.0, remaining)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -397,7 +399,7 @@ class ChargePoint:
 
     async def _reboot(self, effect: Reboot) -> None:
         """Go offline as a restarting charger does, come back, and boot."""
-        delay = effect.delay if self.reboot_delay is None else self.reboot_delay
+        delay = effect.delay / self._speed if self.reboot_delay is None else self.reboot_delay
         self._note(f"rebooting ({effect.kind}), offline for {delay:g} s")
         self._rebooting = True
         try:
