@@ -2,10 +2,12 @@
 
 Both simulators are sans-I/O: the transport feeds them CALLs and CALLRESULTs and sends what they
 return; the charge point also queues CALLs of its own, drained with ``ChargePointSim.outbox()``.
-Time comes from an injected ``now`` callable. They think in OCPP 1.6; ``Dialect`` says what
-1.2 and 1.5 call things differently (``DIALECTS``, one per version). A charge point simulator
-speaks one version; the central system simulator answers each charge point in its own
-(``connected(cp_id, version)``).
+Time comes from an injected ``now`` callable; what should happen later is a named timer the
+driver runs (``tick``), and what the charge point needs done in the world (a reboot, an upload,
+a download) is an effect the driver carries out (``effects``). They think in OCPP 1.6;
+``Dialect`` says what 1.2 and 1.5 call things differently (``DIALECTS``, one per version). A
+charge point simulator speaks one version; the central system simulator answers each charge
+point in its own (``connected(cp_id, version)``).
 """
 
 from ocpptk.sim.central_system import (
@@ -16,8 +18,8 @@ from ocpptk.sim.central_system import (
     TransactionRecord,
 )
 from ocpptk.sim.charge_point import ChargePointSim
-from ocpptk.sim.charging import ProfileStore, StoredProfile
-from ocpptk.sim.clock import Clock, format_timestamp, parse_timestamp, utc_now
+from ocpptk.sim.charging import Electrical, ProfileStore, StoredProfile
+from ocpptk.sim.clock import Clock, FastClock, format_timestamp, parse_timestamp, utc_now
 from ocpptk.sim.config import ConfigKey, Configuration, ValueKind
 from ocpptk.sim.connector import (
     TRANSITIONS,
@@ -27,6 +29,7 @@ from ocpptk.sim.connector import (
     IllegalTransition,
     Reservation,
     Transaction,
+    reachable,
 )
 from ocpptk.sim.data_transfer import DataTransferHandler, VendorRegistry
 from ocpptk.sim.dialect import (
@@ -41,6 +44,17 @@ from ocpptk.sim.dialect import (
     dialect,
 )
 from ocpptk.sim.dispatch import Payload
+from ocpptk.sim.effects import Download, Effect, Reboot, Upload
+from ocpptk.sim.meter import EvBattery, MeterModel
+from ocpptk.sim.session import (
+    ChargingSession,
+    ConnectorHardware,
+    Hardware,
+    SessionError,
+    Sessions,
+)
+from ocpptk.sim.timers import Timers
+from ocpptk.sim.transaction_queue import QueuedMessage, QueueStore, TransactionQueue
 
 __all__ = [
     "CP_TO_CS_V12",
@@ -55,26 +69,44 @@ __all__ = [
     "CentralSystemSim",
     "ChargePointSim",
     "ChargePointState",
+    "ChargingSession",
     "Clock",
     "ConfigKey",
     "Configuration",
     "Connector",
     "ConnectorEvent",
+    "ConnectorHardware",
     "ConnectorState",
     "ConnectorStatus",
     "DataTransferHandler",
     "Dialect",
+    "Download",
+    "Effect",
+    "Electrical",
+    "EvBattery",
+    "FastClock",
+    "Hardware",
     "IllegalTransition",
+    "MeterModel",
     "Payload",
     "ProfileStore",
+    "QueueStore",
+    "QueuedMessage",
+    "Reboot",
     "Reservation",
+    "SessionError",
+    "Sessions",
     "StoredProfile",
+    "Timers",
     "Transaction",
+    "TransactionQueue",
     "TransactionRecord",
+    "Upload",
     "ValueKind",
     "VendorRegistry",
     "dialect",
     "format_timestamp",
     "parse_timestamp",
+    "reachable",
     "utc_now",
 ]
