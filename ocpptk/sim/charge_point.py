@@ -389,6 +389,7 @@ class ChargePointSim:
         self.reset_requested = None
         self._boot_in_flight = False
         self.timers.cancel_where(lambda key: not str(key).startswith("reservation"))
+        self._tx_retry_wait = False  # its timer is gone: the queue is tried afresh
         self._outbox.clear()
         for connector in self.connectors.values():
             self._power_off(connector)
@@ -1084,6 +1085,8 @@ class ChargePointSim:
         if not targets:
             return {"status": "Rejected"}
         scheduled = False
+        if connector_id == 0 and self.main.operative != operative:  # the charge point itself
+            self._set_operative(self.main, operative)
         for connector in (self.connectors[n] for n in targets):
             if connector.transaction is not None and connector.operative != operative:
                 connector.scheduled_operative = operative

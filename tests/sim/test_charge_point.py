@@ -531,7 +531,8 @@ def test_change_availability_of_all_connectors(cp: ChargePointSim) -> None:
         "Accepted"
     )
     assert [c.status for c in cp.connectors.values()] == [ConnectorStatus.UNAVAILABLE] * 2
-    assert statuses(drain(cp)) == [(1, "Unavailable"), (2, "Unavailable")]
+    # connector 0, the charge point itself, first (section 5.2: 0 means the whole charge point)
+    assert statuses(drain(cp)) == [(0, "Unavailable"), (1, "Unavailable"), (2, "Unavailable")]
     assert status(cp, "RemoteStartTransaction", {"idTag": "A"}) == "Rejected"
     assert status(cp, "ChangeAvailability", {"connectorId": 1, "type": "Operative"}) == ("Accepted")
     assert cp.connectors[1].status is ConnectorStatus.AVAILABLE
