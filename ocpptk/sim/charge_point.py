@@ -1048,13 +1048,15 @@ class ChargePointSim:
         3.13.4), the connector goes Finishing (cable in) or Available, and a ChangeAvailability
         scheduled for it happens. ``report``: the connector's status changes (not after a
         restart, when the connector starts afresh)."""
+        self.sessions.advance()
+        stop = self._stop_payload(tx, reason)  # before the session ends: the car's SoC is known
         self.sessions.end(connector)
         tx.stop_reason = reason
-        tx.meter_stop = connector.meter_wh
+        tx.meter_stop = stop["meterStop"]
         tx.stopped_at = self.now()
         if connector.transaction is tx:
             connector.transaction = None
-        self._queue("StopTransaction", self._stop_payload(tx, reason), tx)
+        self._queue("StopTransaction", stop, tx)
         self.transactions.append(tx)
         self.charging_profiles.clear(
             {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}

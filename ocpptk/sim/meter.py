@@ -6,7 +6,8 @@ The physics, in short:
 - Power is what both sides allow: ``min(offered, car acceptance)``. ``offered`` is the least of
   the connector's rating and the limit the caller passes (charger, charging profile); the car's
   acceptance is its maximum power times its charging curve at the present SoC (``CURVES``),
-  the whole scaled by a short ramp at the start of charging.
+  times a short ramp at the start of charging (the car asks for more as it ramps up; the
+  offer caps what it asks).
 - Energy is the integral of that power, in sub-steps of at most ``MAX_STEP_S`` with the midpoint
   rule, so a SoC crossing a bend of the curve within one ``advance`` stays right. SoC is the
   starting SoC plus the energy delivered over the capacity (no losses); at 100 % the car takes
@@ -445,7 +446,9 @@ class MeterModel:
         if battery.full:
             return 0.0
         curve = self._curve(battery)
-        return curve.ramp(charging_s) * min(self.offered_w, battery.max_power_w * curve.share(soc))
+        # The car ramps up what it asks for; the charger's offer caps it at every moment.
+        asked = curve.ramp(charging_s) * battery.max_power_w * curve.share(soc)
+        return min(self.offered_w, asked)
 
     def _soc_with(self, extra_wh: float) -> float:
         """The SoC once ``extra_wh`` more has gone in (0 without a battery: unused then)."""

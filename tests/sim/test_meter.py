@@ -119,12 +119,14 @@ def test_20_to_80_percent_at_50_kw_takes_about_36_minutes() -> None:
 def test_dc_power_ramps_up_over_the_first_30_seconds() -> None:
     meter = dc_meter(30.0)
     assert meter.power_w == pytest.approx(0.10 * 50 * KW)
-    meter.advance(15, limit_w=40 * KW)  # the ramp scales whatever is allowed
-    assert meter.power_w == pytest.approx(0.55 * 40 * KW)
+    meter.advance(15, limit_w=40 * KW)  # the car ramps what it asks; the limit caps that
+    assert meter.power_w == pytest.approx(0.55 * 50 * KW)
     meter.advance(15, limit_w=40 * KW)
     assert meter.power_w == pytest.approx(40 * KW)
-    # Energy is the ramp's integral: 15 s at a mean of 32.5 % of 40 kW, then 77.5 %.
-    assert meter.session_wh == pytest.approx(40 * KW * 15 * (0.325 + 0.775) / 3600, rel=1e-6)
+    # Energy is the integral: the ask rises from 5 to 27.5 kW in 15 s, reaches the 40 kW cap
+    # at 23 1/3 s, then stays there.
+    kws = 16.25 * 15 + 33.75 * (70 / 3 - 15) + 40 * (30 - 70 / 3)
+    assert meter.session_wh == pytest.approx(kws * KW / 3600, rel=1e-3)
 
 
 def test_dc_voltage_follows_the_pack() -> None:
