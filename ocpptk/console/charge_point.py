@@ -30,6 +30,7 @@ from ocpptk.console.parsers import OneLineParser
 from ocpptk.sim.charge_point import ChargePointSim
 from ocpptk.sim.clock import Clock, FastClock, utc_now
 from ocpptk.sim.template import TemplateError, load_template
+from ocpptk.sim.transaction_queue import StateError
 from ocpptk.spec.catalog import Role, Version
 from ocpptk.transport.backoff import Backoff
 from ocpptk.transport.charge_point import ChargePoint, transport_of
@@ -212,7 +213,7 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     start serving the ChargePointService), or fail in one line."""
     try:
         return _start_charge_point(app, args)
-    except JournalError as exc:
+    except (JournalError, StateError) as exc:
         raise ConsoleError(f"--journal: {exc}") from None
 
 

@@ -48,7 +48,12 @@ from ocpptk.sim.dispatch import Payload, check_version, find_handler, payload_er
 from ocpptk.sim.effects import Download, Effect, Reboot, Upload
 from ocpptk.sim.session import ChargingSession, Hardware, SessionError, Sessions
 from ocpptk.sim.timers import Timers
-from ocpptk.sim.transaction_queue import TRANSACTION_ACTIONS, QueueStore, TransactionQueue
+from ocpptk.sim.transaction_queue import (
+    TRANSACTION_ACTIONS,
+    QueueStore,
+    StateError,
+    TransactionQueue,
+)
 from ocpptk.spec import v16
 from ocpptk.spec.catalog import Role, Version
 
@@ -181,7 +186,10 @@ class ChargePointSim:
         if set(self.sessions.hardware.connectors) != set(self.connectors):
             raise ValueError(f"the hardware must describe connectors 1 to {connectors}")
         self.tx_queue = TransactionQueue(store, extra=self._journal_extra)
-        self._recover()
+        try:
+            self._recover()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StateError(f"the saved transactions cannot be used: {exc!r}") from None
 
         # CS -> CP requests: action -> handler(payload) -> response payload
         self._handlers: dict[str, Callable[[Payload], Payload]] = {
@@ -259,6 +267,8 @@ class ChargePointSim:
         A queued transaction message that was answered leaves the queue."""
         if self.tx_queue.matches(action, request):
             message = self.tx_queue.delivered()
+            if action == "StopTransaction" and message.tx_ref is not None:
+                self.tx_queue.forget(message.tx_ref)  # nothing of it waits any more
             if action == "StartTransaction" and message.tx_ref is not None:
                 self._answered_start = self._transaction_by_ref(message.tx_ref)
                 tx_id = response.get("transactionId")
@@ -504,6 +514,7 @@ class ChargePointSim:
         """The power goes: transactions stop (reason PowerLoss, delivered after the restart)
         and the charge point reboots (a ``Reboot`` effect), with the lifecycle on or off."""
         self.sessions.advance()
+        self.disconnected()  # dark at once: the stops wait for the restart
         for connector in self.connectors.values():
             if connector.transaction is not None:
                 self._close_transaction(connector.transaction, "PowerLoss", connector, report=False)
@@ -1449,6 +1460,8 @@ class ChargePointSim:
             reservation = self.reservations.pop(tx.reservation_id or -1, None)
             if reservation is not None and connector.reservation is reservation:
                 connector.reservation = None
+            if connector.status is ConnectorStatus.RESERVED:  # G2: the reserved driver is here
+                self._try_fire(connector, ConnectorEvent.PLUG_IN)
             self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
         tx.transaction_id = response["transactionId"]
         tx.id_tag_status = response["idTagInfo"]["status"]

@@ -355,6 +355,15 @@ class ProfileStore:
             "chargingSchedulePeriod": periods,
         }
 
+    def charge_point_cap(
+        self, moment: datetime, *, electrical: Electrical = Electrical()
+    ) -> float | None:
+        """The ChargePointMaxProfile's limit in W at ``moment`` (None: none sets one): what
+        all connectors together may draw (section 3.13.1)."""
+        situation = _situation(moment, None, None, electrical)
+        limit = self._first_limit(0, _CHARGE_POINT_CAP, moment, situation)
+        return None if limit is None else limit.watts
+
     def changes(
         self,
         connector_id: int,

@@ -83,7 +83,6 @@ TRANSITIONS: dict[tuple[ConnectorStatus, ConnectorEvent], ConnectorStatus] = {
     (_S.RESERVED, _E.RESERVATION_ENDED): _S.AVAILABLE,  # G1
     (_S.RESERVED, _E.PLUG_IN): _S.PREPARING,  # G2: the reserved driver arrives
     (_S.RESERVED, _E.AUTHORIZED): _S.PREPARING,  # G2
-    (_S.RESERVED, _E.TRANSACTION_STARTED): _S.CHARGING,
     (_S.RESERVED, _E.MAKE_INOPERATIVE): _S.UNAVAILABLE,  # G8
     **{(state, _E.SUSPEND_EV): _S.SUSPENDED_EV for state in _BUSY if state is not _S.SUSPENDED_EV},
     **{

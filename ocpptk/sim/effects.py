@@ -18,7 +18,7 @@ __all__ = ["Download", "Effect", "Reboot", "Upload"]
 
 @dataclass(frozen=True)
 class Reboot:
-    kind: str  # "Hard" or "Soft" (Reset.req), or "Firmware" after an update
+    kind: str  # "Hard" or "Soft" (Reset.req), "Firmware" after an update, or "PowerLoss"
     delay: float  # seconds with no connection, as a charger takes to restart
 
 

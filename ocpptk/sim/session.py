@@ -96,6 +96,7 @@ class ChargingSession:
     interval_s: int | None = None  # None: MeterValueSampleInterval
     soc_end: float | None = None
     stage: str = "authorizing"  # authorizing, charging, ended
+    held_by_limit: bool = False  # SuspendedEVSE because a charging profile allows 0 W
     started_at: datetime | None = None
     last_sample: datetime | None = None
     history: list[str] = field(default_factory=list)
@@ -173,8 +174,13 @@ class Sessions:
         """The power connector ``number`` may deliver at ``moment`` (default now)."""
         at = moment or self.sim.now()
         spec = self.hardware.connectors[number]
-        charging = max(1, sum(1 for n in self.running if self.meters[n].in_session))
+        # The charger's rating, and a ChargePointMaxProfile, are shared by the connectors
+        # that draw power now (equal shares).
+        charging = max(1, sum(1 for n in self.running if self._drawing(n) or n == number))
         limits = [spec.max_power_w, self.hardware.max_power_w / charging]
+        cap = self.sim.charging_profiles.charge_point_cap(at, electrical=spec.electrical())
+        if cap is not None:
+            limits.append(cap / charging)
         session = self.running.get(number)
         if session is not None and session.power_w is not None:
             limits.append(session.power_w)
@@ -189,6 +195,10 @@ class Sessions:
         if profile is not None:
             limits.append(profile)
         return max(0.0, min(limits))
+
+    def _drawing(self, number: int) -> bool:
+        """Connector ``number`` is Charging: its meter draws power."""
+        return self.sim.connectors[number].status is ConnectorStatus.CHARGING
 
     def _limit_changes(self, number: int, since: datetime, until: datetime) -> list[datetime]:
         tx = self.sim.connectors[number].transaction
@@ -240,7 +250,9 @@ class Sessions:
         verdict = sim.local_authorization(id_tag)
         skip = remote and not sim.configuration.boolean("AuthorizeRemoteTxRequests")
         local_ok = verdict == "Accepted" and (
-            not sim.online or sim.configuration.boolean("LocalPreAuthorize")
+            sim.configuration.boolean("LocalAuthorizeOffline")
+            if not sim.online
+            else sim.configuration.boolean("LocalPreAuthorize")
         )
         if skip or local_ok:
             self._begin(session)
@@ -270,8 +282,10 @@ class Sessions:
     def authorization_failed(self, id_tag: str) -> None:
         """Authorize.req got no answer: offline rules decide (section 3.5)."""
         verdict = self.sim.local_authorization(id_tag)
-        allow_unknown = self.sim.configuration.boolean("AllowOfflineTxForUnknownId")
-        ok = verdict == "Accepted" or (verdict is None and allow_unknown)
+        config = self.sim.configuration
+        allow_unknown = config.boolean("AllowOfflineTxForUnknownId")
+        known_ok = verdict == "Accepted" and config.boolean("LocalAuthorizeOffline")
+        ok = known_ok or (verdict is None and allow_unknown)
         self.authorized(id_tag, "Accepted" if ok else "Invalid")
 
     def stop(self, connector_id: int, reason: str = "Local") -> None:
@@ -301,7 +315,7 @@ class Sessions:
         if session is not None:
             session.stage = "ended"
             at = self.sim.now() + timedelta(seconds=self.unplug_delay_s)
-            self.sim.timers.set(("unplug", number), at, lambda: self.unplug(number))
+            self.sim.timers.set(("unplug", number), at, lambda: self._driver_unplugs(number))
         self._reschedule_all()
 
     def plug_in(self, connector_id: int) -> None:
@@ -318,11 +332,15 @@ class Sessions:
         if not connector.plugged:
             raise SessionError(f"connector {connector_id} has no cable in")
         tx = connector.transaction
-        if tx is not None and self.sim.configuration.boolean(
-            "StopTransactionOnEVSideDisconnect", True
-        ):
+        if tx is not None:
             connector.plugged = False
-            self.sim.stop_transaction(tx, "EVDisconnected")
+            if self.sim.configuration.boolean("StopTransactionOnEVSideDisconnect", True):
+                self.sim.stop_transaction(tx, "EVDisconnected")
+            else:  # the transaction goes on without energy until the cable is back
+                self.advance()
+                self.meters[connector_id].suspend()
+                if connector.can(ConnectorEvent.SUSPEND_EV):
+                    self.sim.fire(connector, ConnectorEvent.SUSPEND_EV)
             return
         session = self.running.get(connector_id)
         if session is not None and tx is None:
@@ -335,6 +353,11 @@ class Sessions:
             else ConnectorEvent.UNPLUG
         )
         self.sim.try_fire(connector, event)
+
+    def _driver_unplugs(self, number: int) -> None:
+        """The driver leaves, if the cable is still in (a fault or a hand may have been first)."""
+        if self.sim.connectors[number].plugged:
+            self.unplug(number)
 
     def suspend_ev(self, connector_id: int) -> None:
         """The car stops taking energy (SuspendedEV) until ``resume``."""
@@ -360,7 +383,8 @@ class Sessions:
         self._reschedule(connector_id)
 
     def limits_changed(self) -> None:
-        """Charging profiles changed: integrate up to now, then plan with the new limits."""
+        """Charging profiles changed: integrate up to now, then plan with the new limits (a
+        limit of 0 starting now suspends at once)."""
         self.advance()
         self._reschedule_all()
 
@@ -404,6 +428,13 @@ class Sessions:
         if connector.status is ConnectorStatus.FINISHING:  # the cable stays: a new session
             self.sim.timers.cancel(("unplug", connector.connector_id))
             self.sim.fire(connector, ConnectorEvent.AUTHORIZED)
+        if connector.transaction is not None and not connector.plugged:  # back in: resume
+            connector.plugged = True
+            self.advance()
+            self.meters[connector.connector_id].resume()
+            if connector.can(ConnectorEvent.RESUME):
+                self.sim.fire(connector, ConnectorEvent.RESUME)
+            return
         if not connector.plugged:
             connector.plugged = True
             if connector.can(ConnectorEvent.PLUG_IN):
@@ -443,6 +474,7 @@ class Sessions:
         session = self.running.get(number)
         if session is None or session.stage != "charging" or session.started_at is None:
             return
+        self._sync_status(session)
         timers, now = self.sim.timers, self.sim.now()
         interval = self._interval(session)
         if interval > 0 and ("sample", number) not in timers:
@@ -488,15 +520,24 @@ class Sessions:
         self._reschedule(number)
 
     def _limit_moved(self, number: int) -> None:
-        """A charging profile's limit changed: SuspendedEVSE at 0, Charging again above."""
+        """A charging profile's limit changes now."""
         self.advance()
-        connector = self.sim.connectors[number]
-        limit = self.limit_w(number)
-        if limit <= 0 and connector.status is ConnectorStatus.CHARGING:
-            self.sim.fire(connector, ConnectorEvent.SUSPEND_EVSE)
-        elif limit > 0 and connector.status is ConnectorStatus.SUSPENDED_EVSE:
-            self.sim.fire(connector, ConnectorEvent.RESUME)
         self._reschedule(number)
+
+    def _sync_status(self, session: ChargingSession) -> None:
+        """SuspendedEVSE while the limit is 0, Charging again when it rises (a suspension by
+        hand, ``suspend_evse``, stays until ``resume``)."""
+        connector = self.sim.connectors[session.connector_id]
+        if connector.transaction is None:
+            return
+        limit = self.limit_w(session.connector_id)
+        if limit <= 0 and connector.status is ConnectorStatus.CHARGING:
+            session.held_by_limit = True
+            self.sim.fire(connector, ConnectorEvent.SUSPEND_EVSE)
+        elif limit > 0 and session.held_by_limit:
+            session.held_by_limit = False
+            if connector.status is ConnectorStatus.SUSPENDED_EVSE:
+                self.sim.fire(connector, ConnectorEvent.RESUME)
 
     def _check_end(self, number: int) -> None:
         """End the session if its time is up or the battery reached its target."""

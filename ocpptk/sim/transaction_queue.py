@@ -26,11 +26,21 @@ from typing import Any, Protocol
 
 from ocpptk.sim.dispatch import Payload
 
-__all__ = ["TRANSACTION_ACTIONS", "QueueStore", "QueuedMessage", "TransactionQueue"]
+__all__ = [
+    "TRANSACTION_ACTIONS",
+    "QueueStore",
+    "QueuedMessage",
+    "StateError",
+    "TransactionQueue",
+]
 
 logger = logging.getLogger(__name__)
 
 TRANSACTION_ACTIONS = frozenset({"StartTransaction", "StopTransaction", "MeterValues"})
+
+
+class StateError(ValueError):
+    """Saved state that does not have the form a queue writes; the message is one line."""
 
 
 class QueueStore(Protocol):
@@ -71,7 +81,11 @@ class TransactionQueue:
         self._ref = 0
         self.restored: dict[str, Any] = {}
         if store is not None:
-            self._restore(store.load() or {})
+            state = store.load() or {}
+            try:
+                self._restore(state)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise StateError(f"the saved queue cannot be used: {exc!r}") from None
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -38,6 +38,8 @@ class JsonFileStore:
             return None
         except OSError as exc:
             raise JournalError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise JournalError(f"{self.path}: not a journal (not UTF-8 text)") from None
         try:
             state = json.loads(text)
         except json.JSONDecodeError as exc:
