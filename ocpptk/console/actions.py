@@ -65,6 +65,23 @@ def _missing(action: str, version: Version, who: str) -> ConsoleError:
     )
 
 
+# Bare words (no ``=``) that stand for fields, in order: ``authorize TAG``.
+POSITIONAL: dict[str, tuple[str, ...]] = {"Authorize": ("idTag",)}
+
+
+def _positional(action: str, texts: list[str]) -> list[str]:
+    """``texts`` with its bare words turned into ``field=word`` where ``action`` allows."""
+    names = iter(POSITIONAL.get(action, ()))
+    found = []
+    for text in texts:
+        if "=" not in text:
+            name = next(names, None)
+            if name is not None:
+                text = f"{name}={text}"
+        found.append(text)
+    return found
+
+
 def command_name(role: Role, action: str) -> str:
     """``bootnotification`` for a charge point, ``remote_reset`` for the central system."""
     prefix = "remote_" if role is Role.CENTRAL_SYSTEM else ""
@@ -90,7 +107,7 @@ class ActionCommands(CommandSet["OcppConsole"]):
         if action not in actions(version):
             raise _missing(action, version, who)
         try:
-            assignments = parse_assignments(word.text for word in words)
+            assignments = parse_assignments(_positional(action, [word.text for word in words]))
             warnings = check_names(version, action, assignments)
         except FieldError as exc:
             raise ConsoleError(str(exc)) from None

@@ -213,8 +213,10 @@ def start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
     start serving the ChargePointService), or fail in one line."""
     try:
         return _start_charge_point(app, args)
-    except (JournalError, StateError) as exc:
+    except JournalError as exc:  # its message names the file
         raise ConsoleError(f"--journal: {exc}") from None
+    except StateError as exc:
+        raise ConsoleError(f"--journal: {args.journal}: {exc}") from None
 
 
 def _start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:

@@ -135,7 +135,7 @@ def set_connector_status(app: OcppConsole, words: list[str], target: str | None)
     try:
         connector = int(words[0])
     except ValueError:
-        raise ConsoleError(f"status: {words[0]!r} is not a connector number") from None
+        raise ConsoleError(f"{words[0]!r} is not a connector number") from None
     error = words[2] if len(words) == 3 else "NoError"
     cp = app.charge_point(target)
     _act(app, cp, lambda: cp.sim.set_status(connector, words[1], error))

@@ -441,14 +441,17 @@ class CentralSystemSim:
         lines: list[str] = []
         for state in self.charge_points.values():
             lines.append(self._summary_line(state))
-            if state.connectors:
+            whole = state.connectors.get(0)  # connector 0: the charge point itself
+            if whole is not None:
+                lines.append(f"  charge point: {_connector_state(whole)}")
+            outlets = sorted(
+                (c for c in state.connectors.values() if c.connector_id != 0),
+                key=lambda c: c.connector_id,
+            )
+            if outlets:
                 lines.append(
                     "  connectors: "
-                    + ", ".join(
-                        f"{c.connector_id} {c.status or '?'}"
-                        + ("" if c.error_code in (None, "NoError") else f" ({c.error_code})")
-                        for c in sorted(state.connectors.values(), key=lambda c: c.connector_id)
-                    )
+                    + ", ".join(f"{c.connector_id} {_connector_state(c)}" for c in outlets)
                 )
             for tx in state.open_transactions.values():
                 energy = "" if tx.energy_wh is None else f", {tx.energy_wh:g} Wh"
@@ -498,7 +501,8 @@ class CentralSystemSim:
         model = f"{state.boot.vendor} {state.boot.model}" if state.boot else "not booted"
         return (
             f"{state.charge_point_id}: {link}, {state.registration_status or '-'}, {model}, "
-            f"{len(state.connectors)} connectors, {len(state.open_transactions)} open / "
+            f"{len([n for n in state.connectors if n != 0])} connectors, "
+            f"{len(state.open_transactions)} open / "
             f"{len(state.closed_transactions)} closed transactions, OCPP {state.version.value}"
         )
 
@@ -737,3 +741,9 @@ def _energy_wh(samples: list[Payload]) -> float | None:
 
 def _when(moment: datetime | None) -> str:
     return format_timestamp(moment) if moment is not None else "never"
+
+
+def _connector_state(connector: ConnectorState) -> str:
+    """``Charging``, or ``Faulted (GroundFailure)``."""
+    error = "" if connector.error_code in (None, "NoError") else f" ({connector.error_code})"
+    return f"{connector.status or '?'}{error}"

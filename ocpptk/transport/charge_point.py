@@ -234,8 +234,7 @@ class ChargePoint:
         for task in (self._driver, self._reconnecting):
             if task is not None:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await asyncio.wait([task])  # its end, not its CancelledError; ours still counts
         self._driver = self._reconnecting = None
         if self.link is not None:
             await self.link.close()
@@ -364,8 +363,11 @@ class ChargePoint:
             if deadline is not None:  # in the simulator's seconds, which may run fast
                 remaining = (deadline - self.sim.now()).total_seconds() / self._speed
                 timeout = max(0.0, remaining)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for may swallow a cancel that lands
+            # with a wake-up, and close() would wait for this task for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
