@@ -301,6 +301,10 @@ class ChargePointSim:
         logger.info("%s: %s failed: %r", self.charge_point_id, action, error)
         if action == "Authorize" and isinstance(request.get("idTag"), str):
             self.sessions.authorization_failed(request["idTag"])
+        if action == "StatusNotification" and isinstance(request.get("connectorId"), int):
+            lost = self._connector(request["connectorId"])
+            if lost is not None:
+                lost.reported = None  # said again when the link is back
         if action == "BootNotification":
             self._boot_in_flight = False
             if self.lifecycle and not link_closed:
@@ -482,7 +486,8 @@ class ChargePointSim:
         for connector in targets:
             if connector.status is ConnectorStatus.FAULTED:
                 connector.error_code = "NoError"
-                connector.plugged = False
+                connector.plugged = False  # the faulted session's driver has gone
+                self.timers.cancel(("unplug", connector.connector_id))
                 self._fire(connector, ConnectorEvent.FAULT_CLEARED)
 
     def set_status(self, connector_id: int, status: str, error_code: str = "NoError") -> None:
@@ -840,7 +845,14 @@ class ChargePointSim:
             lines.append(f"  {self.reset_requested} reset requested")
         return "\n".join(lines)
 
-    def _queue(self, action: str, payload: Payload, tx: Transaction | None = None) -> None:
+    def _queue(
+        self,
+        action: str,
+        payload: Payload,
+        tx: Transaction | None = None,
+        *,
+        triggered: bool = False,
+    ) -> None:
         """Send ``action`` when the outbox is drained; a message of transaction ``tx`` goes
         through the transaction queue instead (kept offline, in order, persisted). Other
         messages are dropped while they may not be sent (offline, or not yet accepted)."""
@@ -852,7 +864,10 @@ class ChargePointSim:
             self._made_at[message.seq] = next(self._made)
             logger.debug("%s: queued %s %s", self.charge_point_id, action, payload)
             return
-        if action != "BootNotification" and not self._may_send():
+        triggered_while_pending = (
+            triggered and self.online and self.registration_status == "Pending"
+        )  # section 4.2: a Pending charge point sends what TriggerMessage asks for
+        if action != "BootNotification" and not self._may_send() and not triggered_while_pending:
             logger.debug("%s: not sent (offline or not accepted): %s", self.charge_point_id, action)
             return
         logger.debug("%s: queued %s %s", self.charge_point_id, action, payload)
@@ -1370,7 +1385,7 @@ class ChargePointSim:
         if connector_id and connector_id not in self.connectors:
             return {"status": "Rejected"}
         for payload in build(connector_id):
-            self._queue(request["requestedMessage"], payload)
+            self._queue(request["requestedMessage"], payload, triggered=True)
         return {"status": "Accepted"}
 
     def _unlock_connector(self, request: Payload) -> Payload:

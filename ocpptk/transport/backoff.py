@@ -7,6 +7,7 @@ charge points dropped at the same moment does not come back at the same moment.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ class Backoff:
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
+        numbers = (self.initial, self.maximum, self.factor, self.jitter)
+        if not all(math.isfinite(number) for number in numbers):
+            raise ValueError("backoff needs finite numbers")
         if self.initial < 0 or self.maximum < self.initial or self.factor < 1:
             raise ValueError("backoff needs 0 <= initial <= maximum and factor >= 1")
         if not 0 <= self.jitter <= 1:
@@ -29,5 +33,10 @@ class Backoff:
 
     def delay(self, failures: int) -> float:
         """Seconds to wait after ``failures`` failed attempts in a row (0: the first retry)."""
-        ceiling = min(self.maximum, self.initial * self.factor ** min(failures, 64))
+        ceiling = self.initial
+        for _ in range(failures):  # step by step: a large factor must not overflow
+            if ceiling >= self.maximum:
+                break
+            ceiling *= self.factor
+        ceiling = min(self.maximum, ceiling)
         return ceiling * (1 - self.jitter * self.rng.random())

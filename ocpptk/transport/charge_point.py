@@ -124,7 +124,8 @@ class ChargePoint:
         self.ssl_context = ssl_context
         self.link: Link | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()  # follow-up CALLs
+        self._effect_tasks: set[asyncio.Task[Any]] = set()  # uploads, downloads, reboots
         self._driver: asyncio.Task[None] | None = None
         self._reconnecting: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -244,7 +245,7 @@ class ChargePoint:
         if self.soap_server is not None:
             await self.soap_server.close()
             self.soap_server = None
-        for task in list(self._tasks):
+        for task in [*self._tasks, *self._effect_tasks]:
             task.cancel()
         self.sim.disconnected()
 
@@ -370,9 +371,10 @@ class ChargePoint:
                     await self._wake.wait()
 
     def _spawn(self, work: Any) -> None:
+        """Run an effect; not among ``_tasks``, which are the CALLs ``idle`` waits for."""
         task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._effect_tasks.add(task)
+        task.add_done_callback(self._effect_tasks.discard)
 
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Reboot):
@@ -399,12 +401,21 @@ class ChargePoint:
                 self.sim.download_finished(len(data), None)
         self.poke()
 
+    async def _quiet(self, patience: float = 5.0) -> None:
+        """Wait until every CALL sent or queued has its answer (at most ``patience`` s)."""
+        self._send_follow_ups()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(patience):
+                while self.connected and not self.idle:
+                    await asyncio.sleep(0.01)
+
     async def _reboot(self, effect: Reboot) -> None:
         """Go offline as a restarting charger does, come back, and boot."""
         delay = effect.delay / self._speed if self.reboot_delay is None else self.reboot_delay
         self._note(f"rebooting ({effect.kind}), offline for {delay:g} s")
         self._rebooting = True
         try:
+            await self._quiet()  # what it said last (Installed, a stop) goes out first
             if self.transport != "soap" and self.link is not None:
                 await self.link.close(1012, "rebooting")
             self.sim.disconnected()

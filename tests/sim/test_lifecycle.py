@@ -184,7 +184,7 @@ def test_pending_or_rejected_boots_again_after_the_interval(clock: FakeClock, st
     assert cp.registration_status == "Accepted"
 
 
-def test_nothing_but_boot_notification_goes_out_before_accepted(clock: FakeClock) -> None:
+def test_only_boot_and_triggered_messages_go_out_before_accepted(clock: FakeClock) -> None:
     cp = make(clock)
     cs = FakeCentralSystem(cp, clock)
     cs.boot = ("Pending", 60)
@@ -195,10 +195,13 @@ def test_nothing_but_boot_notification_goes_out_before_accepted(clock: FakeClock
     cp.handle_call("TriggerMessage", {"requestedMessage": "MeterValues", "connectorId": 1})
     cp.charge(1, "TAG")  # a driver arrives: Preparing and an Authorize would be due
     assert cp.connectors[1].status.value == "Preparing"
-    assert actions(cs.run(59)) == []
+    # Section 4.2: while Pending, only what a TriggerMessage asked for goes out.
+    assert sorted(set(actions(cs.run(59)))) == ["Heartbeat", "MeterValues", "StatusNotification"]
     cs.boot = ("Accepted", 300)
     sent = cs.run(1)
-    assert [a for t, a, _ in cs.log if t < clock()] == ["BootNotification"]  # while Pending
+    before = [a for t, a, _ in cs.log if t < clock()]
+    assert before[0] == "BootNotification"
+    assert "Authorize" not in before and "StartTransaction" not in before
     assert actions(sent)[0] == "BootNotification"
     # once accepted the charge point says how it is and asks for the waiting tag
     assert statuses(sent)[:3] == [(0, "Available"), (1, "Preparing"), (2, "Available")]
