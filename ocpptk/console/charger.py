@@ -171,9 +171,9 @@ class ChargerCommands(CommandSet["OcppConsole"]):
     @with_argparser(_charge)
     def do_charge(self, args: Any) -> None:
         """Run an automated charging session (see help charge)."""
-        session = self._on(
-            args,
-            lambda cp: cp.sim.charge(
+
+        def start(cp: ChargePoint) -> str:
+            session = cp.sim.charge(
                 args.connector,
                 args.id_tag,
                 duration_s=args.duration,
@@ -182,9 +182,11 @@ class ChargerCommands(CommandSet["OcppConsole"]):
                 soc_start=args.soc_start,
                 soc_end=args.soc_end,
                 battery_wh=args.battery,
-            ),
-        )
-        self._cmd.say(f"connector {args.connector}: session for {session.id_tag} ({session.stage})")
+            )
+            # Read here, on the loop: a moment later the answers may have moved it on.
+            return f"connector {args.connector}: session for {session.id_tag} ({session.stage})"
+
+        self._cmd.say(self._on(args, start))
 
     def _stop_charge(self, args: Any) -> None:
         self._on(args, lambda cp: cp.sim.stop_charge(args.connector, args.reason))

@@ -40,6 +40,7 @@ CHARGE_POINT = "CPK"
 ENERGY = "Energy.Active.Import.Register"
 TRANSACTION_ACTIONS = ("StartTransaction", "MeterValues", "StopTransaction")
 PATIENCE = 15.0  # seconds to wait for something a correct run does within one or two
+EXIT_PATIENCE = 5.0  # seconds for a console to exit at the end of its input
 ONLINE_SAMPLES = 2  # MeterValues the central system sees before it goes away
 OFFLINE_SAMPLES = 2  # MeterValues the charge point queues before it is killed
 
@@ -152,10 +153,14 @@ class Charger:
         return await asyncio.to_thread(self.process.wait, PATIENCE)
 
     async def finish(self) -> int:
-        """End of input: the console exits when the commands are done."""
+        """End of input: the console closes its link and exits. A clean exit takes a fraction
+        of a second; the console would give up on closing after 15 s, so a hang shows."""
         assert self.process.stdin is not None
         self.process.stdin.close()
-        return await self.exited()
+        try:
+            return await asyncio.to_thread(self.process.wait, EXIT_PATIENCE)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit {EXIT_PATIENCE} s after the end of input:\n{self.say()}")
 
     def say(self) -> str:
         return self.output.read_text(encoding="utf-8", errors="replace")
