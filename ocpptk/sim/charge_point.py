@@ -1076,13 +1076,19 @@ class ChargePointSim:
         restart, when the connector starts afresh)."""
         self.sessions.advance()
         stop = self._stop_payload(tx, reason)  # before the session ends: the car's SoC is known
-        self.sessions.end(connector)
         tx.stop_reason = reason
         tx.meter_stop = stop["meterStop"]
         tx.stopped_at = self.now()
+        self._queue("StopTransaction", stop, tx)
+        self._transaction_over(tx, connector, report)
+
+    def _transaction_over(self, tx: Transaction, connector: Connector, report: bool) -> None:
+        """What the end of ``tx`` does here: the session ends, the connector is free, the
+        transaction's TxProfiles go (section 3.13.4), the status says so (``report``), and a
+        ChangeAvailability scheduled for the connector happens."""
+        self.sessions.end(connector)
         if connector.transaction is tx:
             connector.transaction = None
-        self._queue("StopTransaction", stop, tx)
         self.transactions.append(tx)
         self.charging_profiles.clear(
             {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}
@@ -1493,16 +1499,4 @@ class ChargePointSim:
             tx.meter_stop = request["meterStop"]
             tx.stopped_at = parse_timestamp(request["timestamp"])
             tx.stop_reason = request.get("reason", "Local")
-            connector = self.connectors[tx.connector_id]
-            self.sessions.end(connector)
-            connector.transaction = None
-            self.transactions.append(tx)
-            self.charging_profiles.clear(
-                {"connectorId": connector.connector_id, "chargingProfilePurpose": "TxProfile"}
-            )
-            event = (
-                ConnectorEvent.TRANSACTION_STOPPED if connector.plugged else ConnectorEvent.UNPLUG
-            )
-            self._try_fire(connector, event)
-            if connector.scheduled_operative is not None:
-                self._set_operative(connector, connector.scheduled_operative)
+            self._transaction_over(tx, self.connectors[tx.connector_id], report=True)

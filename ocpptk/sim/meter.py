@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ocpptk.spec import v16
+
 __all__ = [
     "CURVES",
     "MAX_STEP_S",
@@ -44,44 +46,10 @@ __all__ = [
 
 MAX_STEP_S = 1.0  # longest integration sub-step: the curve barely moves in a second
 
-# OCPP 1.6 section 7.31, in its order.
-MEASURANDS = (
-    "Energy.Active.Export.Register",
-    "Energy.Active.Import.Register",
-    "Energy.Reactive.Export.Register",
-    "Energy.Reactive.Import.Register",
-    "Energy.Active.Export.Interval",
-    "Energy.Active.Import.Interval",
-    "Energy.Reactive.Export.Interval",
-    "Energy.Reactive.Import.Interval",
-    "Power.Active.Export",
-    "Power.Active.Import",
-    "Power.Offered",
-    "Power.Reactive.Export",
-    "Power.Reactive.Import",
-    "Power.Factor",
-    "Current.Import",
-    "Current.Export",
-    "Current.Offered",
-    "Voltage",
-    "Frequency",
-    "Temperature",
-    "SoC",
-    "RPM",
-)
-READING_CONTEXTS = frozenset(
-    {
-        "Interruption.Begin",
-        "Interruption.End",
-        "Sample.Clock",
-        "Sample.Periodic",
-        "Transaction.Begin",
-        "Transaction.End",
-        "Trigger",
-        "Other",
-    }
-)
-LOCATIONS = frozenset({"Cable", "EV", "Inlet", "Outlet", "Body"})
+# OCPP 1.6 section 7.31 (Measurand), 7.30 (ReadingContext), 7.29 (Location), from the model.
+MEASURANDS: tuple[str, ...] = v16.Measurand.values
+READING_CONTEXTS = frozenset(v16.ReadingContext.values)
+LOCATIONS = frozenset(v16.Location.values)
 
 
 class CurrentType(StrEnum):
