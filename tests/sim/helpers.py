@@ -1,4 +1,5 @@
-"""Test helpers for the simulators: a hand-driven clock and JSON schemas as an oracle.
+"""Test helpers for the simulators: a hand-driven clock, JSON schemas as an oracle, and a fake
+central system that plays the other end of a ChargePointSim's link.
 
 For 1.6 the oracle is the OCA's schemas, which live outside the project
 (``<repo>/../shared/ocpp-spec/json/1.6``); when they are absent the schema checks are skipped and
@@ -19,6 +20,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from ocpptk.rpc.errors import InternalError
+from ocpptk.sim import ChargePointSim
+from ocpptk.sim.clock import format_timestamp
+from ocpptk.sim.effects import Effect
+from ocpptk.sim.transaction_queue import TRANSACTION_ACTIONS
 from ocpptk.spec.catalog import Version
 from ocpptk.spec.schemas import load_schema
 
@@ -26,6 +32,9 @@ SCHEMA_DIR = pathlib.Path(__file__).resolve().parents[2].parent / "shared/ocpp-s
 HAVE_SCHEMAS = SCHEMA_DIR.is_dir()
 WIRE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 START = datetime(2026, 11, 21, 14, 54, 54, tzinfo=UTC)
+
+Payload = dict[str, Any]
+Sent = list[tuple[str, Payload]]
 
 needs_schemas = pytest.mark.skipif(not HAVE_SCHEMAS, reason=f"no OCA schemas in {SCHEMA_DIR}")
 
@@ -111,3 +120,126 @@ def assert_valid_response(action: str, payload: dict[str, Any]) -> None:
 
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class FakeCentralSystem:
+    """The other end of a ChargePointSim's link, played by hand against a FakeClock.
+
+    ``pump`` drains the simulator's outbox until it stays empty, checks every CALL against the
+    OCA request schema (``assert_valid_request``) and answers it as a plain central system would,
+    checking the answer against the response schema (``assert_valid_response``); ``run`` moves
+    the clock from deadline to deadline, ticking and pumping at each. What the tests vary:
+
+    - ``boot``: the (status, interval) a BootNotification.conf gives (Accepted, 300 s);
+    - ``tags``: idTag -> AuthorizationStatus for Authorize and StartTransaction (Accepted if not
+      listed); transaction ids count up from ``first_tx``;
+    - ``hold``: actions left unanswered, kept in ``held`` until ``release``;
+    - ``fail``: actions answered with a CALLERROR (InternalError) that many times.
+
+    ``log`` keeps every CALL with the time it came, ``effects`` every effect the charge point
+    asked for, with the time it was drained (``take_effects`` hands them over).
+    """
+
+    def __init__(self, cp: ChargePointSim, clock: FakeClock, first_tx: int = 101) -> None:
+        self.cp, self.clock = cp, clock
+        self.boot: tuple[str, int] = ("Accepted", 300)
+        self.tags: dict[str, str] = {}
+        self.next_tx = first_tx
+        self.hold: set[str] = set()
+        self.held: Sent = []
+        self.fail: dict[str, int] = {}
+        self.log: list[tuple[datetime, str, Payload]] = []
+        self.effects: list[tuple[datetime, Effect]] = []
+
+    def answer(self, action: str, request: Payload) -> Payload:
+        """The CALLRESULT payload a plain central system gives ``action``."""
+        now = format_timestamp(self.clock())
+        if action == "BootNotification":
+            status, interval = self.boot
+            return {"status": status, "currentTime": now, "interval": interval}
+        if action == "Heartbeat":
+            return {"currentTime": now}
+        if action in ("Authorize", "StartTransaction"):
+            info = {"idTagInfo": {"status": self.tags.get(request["idTag"], "Accepted")}}
+            if action == "Authorize":
+                return info
+            self.next_tx += 1
+            return {"transactionId": self.next_tx - 1, **info}
+        if action == "StopTransaction":
+            return {"idTagInfo": {"status": "Accepted"}} if "idTag" in request else {}
+        return {}
+
+    def pump(self) -> Sent:
+        """Drain the outbox until it stays empty, answering what is not held; what was sent."""
+        sent: Sent = []
+        while calls := self.cp.outbox():
+            for action, payload in calls:
+                assert_valid_request(action, payload)
+                self.log.append((self.clock(), action, payload))
+                sent.append((action, payload))
+                if action in self.hold:
+                    self.held.append((action, payload))
+                elif self.fail.get(action, 0) > 0:
+                    self.fail[action] -= 1
+                    self.cp.on_error(action, payload, InternalError("not now"))
+                else:
+                    response = self.answer(action, payload)
+                    assert_valid_response(action, response)
+                    self.cp.on_result(action, payload, response)
+        self._collect_effects()
+        return sent
+
+    def release(self) -> Sent:
+        """Answer the held CALLs, then pump."""
+        held, self.held = self.held, []
+        for action, payload in held:
+            self.cp.on_result(action, payload, self.answer(action, payload))
+        return self.pump()
+
+    def run(self, seconds: float) -> Sent:
+        """Let ``seconds`` pass, ticking at every deadline on the way and pumping after each."""
+        end = self.clock() + timedelta(seconds=seconds)
+        sent = self.pump()
+        while (deadline := self.cp.next_deadline()) is not None and deadline <= end:
+            self.clock.advance(seconds=max(0.0, (deadline - self.clock()).total_seconds()))
+            self.cp.tick()
+            sent += self.pump()
+        self.clock.advance(seconds=(end - self.clock()).total_seconds())
+        self.cp.tick()
+        return sent + self.pump()
+
+    def call(self, action: str, payload: Payload) -> Payload:
+        """A CALL from the central system; the reply checked against the OCA schema."""
+        assert_valid_request(action, payload)
+        reply = self.cp.handle_call(action, payload)
+        assert_valid_response(action, reply)
+        return reply
+
+    def times(self, action: str, since: datetime = START) -> list[float]:
+        """Seconds after ``since`` at which ``action`` came."""
+        return [(t - since).total_seconds() for t, a, _ in self.log if a == action and t >= since]
+
+    def take_effects(self) -> list[Effect]:
+        """The effects asked for since the last call, oldest first."""
+        self._collect_effects()
+        taken = [effect for _, effect in self.effects]
+        self.effects.clear()
+        return taken
+
+    def _collect_effects(self) -> None:
+        self.effects += [(self.clock(), effect) for effect in self.cp.effects()]
+
+
+def actions(sent: Sent) -> list[str]:
+    """The actions of ``sent``, in order."""
+    return [action for action, _ in sent]
+
+
+def only(sent: Sent, action: str) -> list[Payload]:
+    """The payloads of the ``action`` CALLs in ``sent``."""
+    return [p for a, p in sent if a == action]
+
+
+def tx_messages(sent: Sent) -> Sent:
+    """The transaction-related CALLs of ``sent`` (OCPP 1.6 section 3.6)."""
+    return [(action, payload) for action, payload in sent if action in TRANSACTION_ACTIONS]

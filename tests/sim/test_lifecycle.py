@@ -8,7 +8,7 @@ and move a fake clock from deadline to deadline; every CALL is checked against t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,93 +16,16 @@ import pytest
 from ocpptk.rpc.errors import InternalError
 from ocpptk.sim import ChargePointSim
 from ocpptk.sim.clock import format_timestamp
-from ocpptk.sim.effects import Download, Effect, Reboot, Upload
-from tests.sim.helpers import START, FakeClock, assert_valid_request, assert_valid_response
-
-Payload = dict[str, Any]
-Sent = list[tuple[str, Payload]]
-
-
-class FakeCentralSystem:
-    """The other end of the link, answering every CALL of ``cp`` as a central system would.
-
-    ``boot``: the (status, interval) BootNotification.conf gives; ``hold``: actions left
-    unanswered (kept in ``held``). ``log`` keeps every CALL with its time, ``effects`` every
-    effect the charge point asked for, with the time it asked.
-    """
-
-    def __init__(self, cp: ChargePointSim, clock: FakeClock) -> None:
-        self.cp, self.clock = cp, clock
-        self.boot: tuple[str, int] = ("Accepted", 300)
-        self.next_tx = 101
-        self.log: list[tuple[datetime, str, Payload]] = []
-        self.effects: list[tuple[datetime, Effect]] = []
-        self.hold: set[str] = set()
-        self.held: Sent = []
-
-    def answer(self, action: str, request: Payload) -> Payload:
-        now = format_timestamp(self.clock())
-        accepted = {"idTagInfo": {"status": "Accepted"}}
-        if action == "BootNotification":
-            status, interval = self.boot
-            return {"status": status, "currentTime": now, "interval": interval}
-        if action == "Heartbeat":
-            return {"currentTime": now}
-        if action == "Authorize":
-            return accepted
-        if action == "StartTransaction":
-            self.next_tx += 1
-            return {"transactionId": self.next_tx - 1, **accepted}
-        if action == "StopTransaction":
-            return accepted if "idTag" in request else {}
-        return {}
-
-    def pump(self) -> Sent:
-        sent: Sent = []
-        while calls := self.cp.outbox():
-            for action, payload in calls:
-                assert_valid_request(action, payload)
-                self.log.append((self.clock(), action, payload))
-                sent.append((action, payload))
-                if action in self.hold:
-                    self.held.append((action, payload))
-                    continue
-                response = self.answer(action, payload)
-                assert_valid_response(action, response)
-                self.cp.on_result(action, payload, response)
-        self.effects += [(self.clock(), effect) for effect in self.cp.effects()]
-        return sent
-
-    def release(self) -> Sent:
-        held, self.held = self.held, []
-        for action, payload in held:
-            self.cp.on_result(action, payload, self.answer(action, payload))
-        return self.pump()
-
-    def run(self, seconds: float) -> Sent:
-        end = self.clock() + timedelta(seconds=seconds)
-        sent = self.pump()
-        while (deadline := self.cp.next_deadline()) is not None and deadline <= end:
-            self.clock.advance(seconds=max(0.0, (deadline - self.clock()).total_seconds()))
-            self.cp.tick()
-            sent += self.pump()
-        self.clock.advance(seconds=(end - self.clock()).total_seconds())
-        self.cp.tick()
-        return sent + self.pump()
-
-    def times(self, action: str, since: datetime = START) -> list[float]:
-        """Seconds after ``since`` at which ``action`` came."""
-        return [(t - since).total_seconds() for t, a, _ in self.log if a == action and t >= since]
-
-    def take_effects(self) -> list[Effect]:
-        self.effects += [(self.clock(), effect) for effect in self.cp.effects()]
-        taken = [effect for _, effect in self.effects]
-        self.effects.clear()
-        return taken
-
-
-def actions(sent: Sent) -> list[str]:
-    return [action for action, _ in sent]
+from ocpptk.sim.effects import Download, Reboot, Upload
+from tests.sim.helpers import (
+    START,
+    FakeCentralSystem,
+    FakeClock,
+    Payload,
+    Sent,
+    actions,
+    assert_valid_response,
+)
 
 
 def statuses(sent: Sent) -> list[tuple[int, str]]:

@@ -19,85 +19,11 @@ from ocpptk.sim import ChargePointSim, IllegalTransition
 from ocpptk.sim.clock import format_timestamp
 from ocpptk.sim.effects import Reboot
 from ocpptk.sim.session import ConnectorHardware, Hardware, SessionError
-from tests.sim.helpers import START, FakeClock, assert_valid_request, assert_valid_response
-
-Payload = dict[str, Any]
-Sent = list[tuple[str, Payload]]
+from tests.sim.helpers import START, FakeCentralSystem, FakeClock, Payload, Sent, only
 
 ENERGY = "Energy.Active.Import.Register"
 POWER = "Power.Active.Import"
 SAMPLED = f"{ENERGY},{POWER},SoC"
-
-
-class FakeCentralSystem:
-    """The other end of the link, answering every CALL of ``cp`` as a central system would.
-
-    ``tags``: idTag -> AuthorizationStatus (Accepted if not listed); ``hold``: actions left
-    unanswered (kept in ``held``). ``log`` keeps every CALL with the time it came.
-    """
-
-    def __init__(self, cp: ChargePointSim, clock: FakeClock) -> None:
-        self.cp, self.clock = cp, clock
-        self.next_tx = 101
-        self.tags: dict[str, str] = {}
-        self.log: list[tuple[datetime, str, Payload]] = []
-        self.hold: set[str] = set()
-        self.held: Sent = []
-
-    def answer(self, action: str, request: Payload) -> Payload:
-        now = format_timestamp(self.clock())
-        if action == "BootNotification":
-            return {"status": "Accepted", "currentTime": now, "interval": 300}
-        if action == "Heartbeat":
-            return {"currentTime": now}
-        if action in ("Authorize", "StartTransaction"):
-            info = {"idTagInfo": {"status": self.tags.get(request["idTag"], "Accepted")}}
-            if action == "Authorize":
-                return info
-            self.next_tx += 1
-            return {"transactionId": self.next_tx - 1, **info}
-        if action == "StopTransaction":
-            return {"idTagInfo": {"status": "Accepted"}} if "idTag" in request else {}
-        return {}
-
-    def pump(self) -> Sent:
-        sent: Sent = []
-        while calls := self.cp.outbox():
-            for action, payload in calls:
-                assert_valid_request(action, payload)
-                self.log.append((self.clock(), action, payload))
-                sent.append((action, payload))
-                if action in self.hold:
-                    self.held.append((action, payload))
-                    continue
-                response = self.answer(action, payload)
-                assert_valid_response(action, response)
-                self.cp.on_result(action, payload, response)
-        return sent
-
-    def release(self) -> Sent:
-        held, self.held = self.held, []
-        for action, payload in held:
-            self.cp.on_result(action, payload, self.answer(action, payload))
-        return self.pump()
-
-    def run(self, seconds: float) -> Sent:
-        end = self.clock() + timedelta(seconds=seconds)
-        sent = self.pump()
-        while (deadline := self.cp.next_deadline()) is not None and deadline <= end:
-            self.clock.advance(seconds=max(0.0, (deadline - self.clock()).total_seconds()))
-            self.cp.tick()
-            sent += self.pump()
-        self.clock.advance(seconds=(end - self.clock()).total_seconds())
-        self.cp.tick()
-        return sent + self.pump()
-
-    def call(self, action: str, payload: Payload) -> Payload:
-        """A CALL from the central system; the reply checked against the OCA schema."""
-        assert_valid_request(action, payload)
-        reply = self.cp.handle_call(action, payload)
-        assert_valid_response(action, reply)
-        return reply
 
 
 # -- reading what was sent ---------------------------------------------------------------------
@@ -109,10 +35,6 @@ def statuses(sent: Sent, connector: int | None = None) -> list[str]:
         for a, p in sent
         if a == "StatusNotification" and connector in (None, p["connectorId"])
     ]
-
-
-def only(sent: Sent, action: str) -> list[Payload]:
-    return [p for a, p in sent if a == action]
 
 
 def seconds(stamp: str) -> float:

@@ -9,95 +9,17 @@ response schema.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ocpptk.rpc.errors import InternalError
 from ocpptk.sim import ChargePointSim
 from ocpptk.sim.clock import format_timestamp
 from ocpptk.sim.transaction_queue import TRANSACTION_ACTIONS, TransactionQueue
 from ocpptk.transport.journal import JournalError, JsonFileStore
-from tests.sim.helpers import START, FakeClock, assert_valid_request, assert_valid_response
-
-Payload = dict[str, Any]
-Sent = list[tuple[str, Payload]]
-
-
-class FakeCentralSystem:
-    """The other end of the link, answering every CALL of ``cp`` as a central system would.
-
-    ``hold``: actions left unanswered (kept in ``held``); ``fail``: actions answered with a
-    CALLERROR that many times. ``log`` keeps every CALL received, with the time it came.
-    """
-
-    def __init__(self, cp: ChargePointSim, clock: FakeClock, first_tx: int = 101) -> None:
-        self.cp, self.clock = cp, clock
-        self.next_tx = first_tx
-        self.log: list[tuple[datetime, str, Payload]] = []
-        self.hold: set[str] = set()
-        self.held: Sent = []
-        self.fail: dict[str, int] = {}
-
-    def answer(self, action: str, request: Payload) -> Payload:
-        now = format_timestamp(self.clock())
-        accepted = {"idTagInfo": {"status": "Accepted"}}
-        if action == "BootNotification":
-            return {"status": "Accepted", "currentTime": now, "interval": 300}
-        if action == "Heartbeat":
-            return {"currentTime": now}
-        if action == "Authorize":
-            return accepted
-        if action == "StartTransaction":
-            self.next_tx += 1
-            return {"transactionId": self.next_tx - 1, **accepted}
-        if action == "StopTransaction":
-            return accepted if "idTag" in request else {}
-        return {}
-
-    def pump(self) -> Sent:
-        """Drain the outbox until it stays empty, answering what is not held."""
-        sent: Sent = []
-        while calls := self.cp.outbox():
-            for action, payload in calls:
-                assert_valid_request(action, payload)
-                self.log.append((self.clock(), action, payload))
-                sent.append((action, payload))
-                if action in self.hold:
-                    self.held.append((action, payload))
-                elif self.fail.get(action, 0) > 0:
-                    self.fail[action] -= 1
-                    self.cp.on_error(action, payload, InternalError("not now"))
-                else:
-                    response = self.answer(action, payload)
-                    assert_valid_response(action, response)
-                    self.cp.on_result(action, payload, response)
-        return sent
-
-    def release(self) -> Sent:
-        """Answer the held CALLs, then pump."""
-        held, self.held = self.held, []
-        for action, payload in held:
-            self.cp.on_result(action, payload, self.answer(action, payload))
-        return self.pump()
-
-    def run(self, seconds: float) -> Sent:
-        """Let ``seconds`` pass, ticking at every deadline on the way and pumping after each."""
-        end = self.clock() + timedelta(seconds=seconds)
-        sent = self.pump()
-        while (deadline := self.cp.next_deadline()) is not None and deadline <= end:
-            self.clock.advance(seconds=max(0.0, (deadline - self.clock()).total_seconds()))
-            self.cp.tick()
-            sent += self.pump()
-        self.clock.advance(seconds=(end - self.clock()).total_seconds())
-        self.cp.tick()
-        return sent + self.pump()
-
-
-def tx_messages(sent: Sent) -> Sent:
-    return [(action, payload) for action, payload in sent if action in TRANSACTION_ACTIONS]
+from tests.sim.helpers import START, FakeCentralSystem, FakeClock, Payload, tx_messages
 
 
 def register(payload: Payload) -> int:
