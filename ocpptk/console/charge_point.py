@@ -10,6 +10,7 @@ PORT`` (default the port of ``-f``, else any free one), at the path of ``-f``, a
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import ipaddress
 import socket
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["ChargePointCommands", "basic_auth_pair", "start_charge_point"]
 
 _ID = {"--id": "id", "--timeout": "timeout"}
+BOOT_PATIENCE = 5.0  # seconds start_cp waits for the boot's answer before giving the prompt back
 _LOCAL = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
@@ -282,6 +284,11 @@ def _start_charge_point(app: OcppConsole, args: Any) -> ChargePoint:
         if ours and own is not None:  # our own central system: let it see us before going on
             with contextlib.suppress(TimeoutError):
                 await own.wait_for_charge_point(cp_id, timeout=5.0)
+        if cp.sim.lifecycle:  # the boot answered (and its statuses sent) before the next command
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(BOOT_PATIENCE):
+                    while cp.sim.registration_status is None or not cp.idle:
+                        await asyncio.sleep(0.01)
         return link
 
     try:

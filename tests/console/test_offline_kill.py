@@ -112,7 +112,7 @@ class CentralSystem:
             async for text in websocket:
                 frame = json.loads(text)
                 if frame[0] != 2:
-                    self.problems.append(f"not a CALL: {text}")
+                    self.problems.append(f"not a CALL: {text!r}")
                     continue
                 _, unique_id, action, payload = frame
                 self.problems += [f"{action}: {e}" for e in schema_errors(action, payload, True)]
