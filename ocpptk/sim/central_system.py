@@ -501,7 +501,7 @@ class CentralSystemSim:
         model = f"{state.boot.vendor} {state.boot.model}" if state.boot else "not booted"
         return (
             f"{state.charge_point_id}: {link}, {state.registration_status or '-'}, {model}, "
-            f"{len([n for n in state.connectors if n != 0])} connectors, "
+            f"{_count(len([n for n in state.connectors if n != 0]), 'connector')}, "
             f"{len(state.open_transactions)} open / "
             f"{len(state.closed_transactions)} closed transactions, OCPP {state.version.value}"
         )
@@ -747,3 +747,7 @@ def _connector_state(connector: ConnectorState) -> str:
     """``Charging``, or ``Faulted (GroundFailure)``."""
     error = "" if connector.error_code in (None, "NoError") else f" ({connector.error_code})"
     return f"{connector.status or '?'}{error}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

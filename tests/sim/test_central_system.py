@@ -521,7 +521,7 @@ def test_describe_and_summary_show_the_state(cs: CentralSystemSim) -> None:
     assert "serial SN-42, firmware 1.2.3" in text
     assert "connector 1: Charging (NoError)" in text
     assert f"transaction {tid} open on connector 1 for TAG0001" in text
-    assert cs.summary().startswith("CP1: connected, Accepted, ACME Wallbox 7, 1 connectors, 1 open")
+    assert cs.summary().startswith("CP1: connected, Accepted, ACME Wallbox 7, 1 connector, 1 open")
     with pytest.raises(KeyError):
         cs.describe("nobody")
 
