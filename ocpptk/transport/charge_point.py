@@ -302,9 +302,9 @@ class ChargePoint:
         if not self._closing and not self._rebooting and self.reconnect is not None:
             self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
 
-    def _note(self, text: str) -> None:
+    def _note(self, text: str, event: str = "connection") -> None:
         if self.options.log:
-            self.options.log.note(Role.CHARGE_POINT, self.charge_point_id, text, event="connection")
+            self.options.log.note(Role.CHARGE_POINT, self.charge_point_id, text, event=event)
 
     async def _reconnect(self, first_delay: float | None = None) -> None:
         """Connect again until it works, waiting longer after each failure (``Backoff``)."""
@@ -355,7 +355,11 @@ class ChargePoint:
         sleep until its next deadline or until something pokes it."""
         while True:
             self._wake.clear()
-            self.sim.tick()
+            try:
+                self.sim.tick()
+            except Exception:  # a bug in one timer must not stop the charger's clock
+                logger.exception("%s: a timer failed", self.charge_point_id)
+                self._note("internal error in a timer (see the log); carrying on", "note")
             self._send_follow_ups()
             for effect in self.sim.effects():
                 self._spawn(self._carry_out(effect))
