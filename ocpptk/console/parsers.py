@@ -312,8 +312,8 @@ def start_cp_parser(prog: str | None = None) -> OneLineParser:
     _file(
         parser,
         "--template",
-        "a charger template (JSON, see templates/): identity, connectors, configuration keys, "
-        "and the URL, ID, protocol, transport, Basic auth and TLS files unless given here",
+        "a charger template (JSON or TOML, see templates/): identity, connectors, configuration "
+        "keys, and the URL, ID, protocol, transport, Basic auth and TLS files unless given here",
     )
     parser.add_argument(
         "--env",

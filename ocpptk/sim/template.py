@@ -1,5 +1,5 @@
-"""Charger templates: a JSON file that describes one charge point, checked against
-``schemas/template.schema.json``.
+"""Charger templates: a JSON or TOML file that describes one charge point, checked against
+``schemas/template.schema.json`` (a ``.toml`` file is read as TOML and checked the same way).
 
 A template gives the charger's identity (what BootNotification says), where and how it
 connects (a URL, or named environments and a default; the charge point id; the protocol; the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -287,6 +288,11 @@ def _read(path: Path) -> Any:
         raise TemplateError(path, None, f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise TemplateError(path, None, "not UTF-8 text") from None
+    if path.suffix.lower() == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise TemplateError(path, None, f"invalid TOML: {exc}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

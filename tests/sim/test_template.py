@@ -214,3 +214,65 @@ def test_a_shipped_template_is_found_by_its_name_alone(tmp_path: Path, monkeypat
     assert missing == Path("no-such-charger")  # reported as missing by load_template
     with pytest.raises(TemplateError, match="no-such-charger"):
         load_template("no-such-charger")
+
+
+AC_7KW_TOML = """
+description = "AC wallbox, 7.4 kW, one Type 2 socket"
+
+[identity]
+vendor = "ocpptk"
+model = "Wallbox 7"
+
+[connection]
+chargePointId = "AC7-0001"
+url = "ws://127.0.0.1:9000/"
+protocol = "ocpp1.6"
+
+[capabilities]
+maxPowerW = 7400
+phases = 1
+voltageV = 230
+maxCurrentA = 32
+
+[[connectors]]
+id = 1
+type = "Type2"
+current = "AC"
+maxPowerW = 7400
+
+[meterValues]
+sampleIntervalS = 60
+measurands = ["Energy.Active.Import.Register", "Power.Active.Import"]
+
+[configuration.HeartbeatInterval]
+value = "120"
+readonly = true
+"""
+
+
+def test_a_toml_template_reads_as_its_json_would(tmp_path: Path) -> None:
+    toml = tmp_path / "ac.toml"
+    toml.write_text(AC_7KW_TOML, encoding="utf-8")
+    template = load_template(toml)
+    assert (template.charge_point_id, template.identity.model) == ("AC7-0001", "Wallbox 7")
+    assert template.hardware().connectors[1].phases == 1
+    sim = template.charge_point_sim()
+    heartbeat = sim.configuration.get("HeartbeatInterval")
+    assert heartbeat is not None and (heartbeat.value, heartbeat.readonly) == ("120", True)
+    assert sim.configuration.items("MeterValuesSampledData") == [
+        "Energy.Active.Import.Register",
+        "Power.Active.Import",
+    ]
+
+
+def test_a_broken_toml_template_fails_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[identity]\nvendor = "x\n', encoding="utf-8")
+    with pytest.raises(TemplateError) as raised:
+        load_template(bad)
+    assert str(raised.value).startswith(f"{bad}: invalid TOML: ")
+    assert "\n" not in str(raised.value)
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(AC_7KW_TOML.replace('current = "AC"', 'current = "XX"'), encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"\$\.connectors\[0\]\.current"):
+        load_template(wrong)
