@@ -1,11 +1,17 @@
-"""Transport fixtures: our WebSocketServer and our client link, on 127.0.0.1 port 0."""
+"""Transport fixtures, all on 127.0.0.1: our WebSocketServer and our client link, the
+loopback (our CentralSystem with our ChargePoints), and real FTP and HTTP servers for file
+transfers."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import socket
+import threading
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +22,16 @@ from ocpptk.transport.central_system import CentralSystem
 from ocpptk.transport.charge_point import ChargePoint, default_validators
 from ocpptk.transport.link import Handler, OcppLink
 from ocpptk.transport.websocket import LinkOptions, WebSocketServer, connect
-from tests.conftest import CapturedLog
+from tests.conftest import PATIENCE, CapturedLog
+from tests.transport.loopback import Loopback, running
+from tests.transport.servers import PASSWORD, PAYLOAD, USER, Ftp, Web
+
+with warnings.catch_warnings():  # pyftpdlib still imports asyncore and asynchat
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.ioloop import IOLoop
+    from pyftpdlib.servers import FTPServer
 
 
 @dataclass
@@ -120,3 +135,83 @@ async def open_link() -> AsyncIterator[Callable[..., Awaitable[OcppLink]]]:
             await link.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(task, 5)
+
+
+# -- the loopback --------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def lb(captured_log: Callable[[str], CapturedLog]) -> AsyncIterator[Loopback]:
+    async with running(captured_log) as loopback:
+        yield loopback
+
+
+# -- FTP and HTTP servers -----------------------------------------------------------------
+# Both bind (and so listen) before their thread starts; both are stopped and joined when the
+# test ends.
+
+
+@pytest.fixture
+def ftp(tmp_path: Path) -> Iterator[Ftp]:
+    """USER may do anything in ``root``; anonymous may only read. ``root`` holds ``diag/``
+    (empty) and ``firmware/fw.bin`` (PAYLOAD)."""
+    root = tmp_path / "ftp"
+    (root / "diag").mkdir(parents=True)
+    (root / "firmware").mkdir()
+    (root / "firmware" / "fw.bin").write_bytes(PAYLOAD)
+    authorizer = DummyAuthorizer()
+    authorizer.add_user(USER, PASSWORD, str(root), perm="elradfmwMT")
+    authorizer.add_anonymous(str(root))
+    # a subclass, so the settings stay off pyftpdlib's global handler; no 3 s penalty delay
+    # after a failed login
+    handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "auth_failed_timeout": 0})
+    server = FTPServer(("127.0.0.1", 0), handler, ioloop=IOLoop())  # listening from here on
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            server.serve_forever(timeout=0.01, blocking=False, handle_exit=False)
+        server.close_all()
+
+    thread = threading.Thread(target=serve, name="ftp-server")
+    thread.start()
+    try:
+        yield Ftp(root, server.address[1])
+    finally:
+        stop.set()
+        thread.join(PATIENCE)
+    assert not thread.is_alive()
+
+
+@pytest.fixture
+def web() -> Iterator[Web]:
+    """A started ``Web``: it serves ``fw.bin`` (PAYLOAD) and keeps what is uploaded."""
+    server = Web()
+    # a short poll interval: shutdown() waits for the serving loop to notice
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), name="http-server")
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(PATIENCE)
+    assert not thread.is_alive()
+
+
+# -- ports where nothing works ------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound but not listening: connections are refused, and no one else can take it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port whose connections complete (in the backlog) and then hear nothing, ever."""
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        yield sock.getsockname()[1]
