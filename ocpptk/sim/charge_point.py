@@ -359,6 +359,10 @@ class ChargePointSim:
                 drained.sort(key=lambda item: item[0])
         return [(action, payload) for _, action, payload in drained]
 
+    def has_work(self) -> bool:
+        """Effects or messages wait to be drained (a driver's cheap check before waking)."""
+        return bool(self._effects or self._outbox)
+
     def effects(self) -> list[Effect]:
         """Drain what the charge point asks of the world (``ocpptk.sim.effects``)."""
         drained, self._effects = self._effects, []

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import ssl
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -130,6 +131,7 @@ class ChargePoint:
         self._reconnecting: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closing = False  # close() was called: a drop is not to be repaired
+        self._sleeping_until: datetime | None = None  # the deadline the driver waits for
         self._rebooting = False
         self.reconnects = 0  # links opened again after a drop or a reboot
 
@@ -230,6 +232,14 @@ class ChargePoint:
         outbox and effects again."""
         self._wake.set()
 
+    def _nudge(self) -> None:
+        """``poke`` if the simulator wants something the driver is not waiting for (an
+        effect, a message, a deadline other than the one it sleeps until): most answers
+        change none of these, and waking for each would cost every call."""
+        sim = self.sim
+        if sim.has_work() or sim.next_deadline() != self._sleeping_until:
+            self.poke()
+
     async def close(self) -> None:
         self._closing = True
         for task in (self._driver, self._reconnecting):
@@ -279,13 +289,13 @@ class ChargePoint:
     def _handle(self, action_name: str, payload: dict[str, Any]) -> dict[str, Any]:
         reply = self.sim.handle_call(action_name, payload)
         # What the reply leads to (a StartTransaction after RemoteStart) goes out after it.
-        asyncio.get_running_loop().call_soon(self.poke)
+        asyncio.get_running_loop().call_soon(self._nudge)
         return reply
 
     def _learn(self, action_name: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         self.sim.on_result(action_name, request, response)
         self._send_follow_ups()
-        self.poke()
+        self._nudge()
 
     def _note_close(self) -> None:
         link = self.link
@@ -332,7 +342,7 @@ class ChargePoint:
             self.sim.on_error(event.action, event.request, error, link_closed=closed)
             if not closed:
                 self._send_follow_ups()
-            self.poke()
+            self._nudge()
 
     def _send_follow_ups(self) -> None:
         if not self.connected:
@@ -363,7 +373,7 @@ class ChargePoint:
             self._send_follow_ups()
             for effect in self.sim.effects():
                 self._spawn(self._carry_out(effect))
-            deadline = self.sim.next_deadline()
+            deadline = self._sleeping_until = self.sim.next_deadline()
             timeout = None
             if deadline is not None:  # in the simulator's seconds, which may run fast
                 remaining = (deadline - self.sim.now()).total_seconds() / self._speed
