@@ -571,7 +571,7 @@ class ChargePointSim:
         connector = self._connector(connector_id)
         if connector is None:
             numbers = ", ".join(map(str, [0, *self.connectors]))
-            raise SessionError(f"no connector {connector_id} (there are {numbers})")
+            raise SessionError(f"no connector {connector_id} (it has {numbers})")
         return connector
 
     # ----------------------------------------------------------------- diagnostics, firmware

@@ -229,7 +229,7 @@ class Sessions:
         connector = sim.connectors.get(connector_id)
         if connector is None:
             numbers = ", ".join(map(str, sim.connectors))
-            raise SessionError(f"no connector {connector_id} (there are {numbers})")
+            raise SessionError(f"no connector {connector_id} (it has {numbers})")
         if connector_id in self.running or connector.transaction is not None:
             raise SessionError(f"connector {connector_id} is busy ({connector.status.value})")
         if not connector.accepts(id_tag):

@@ -507,7 +507,7 @@ def test_typos_and_bad_values_are_one_line_errors(charger: Console) -> None:
     for line, message in [
         ("charge x", "charge: argument CONNECTOR: 'x' is not a connector number"),
         ("charge 1 --power -5", "charge: argument --power: '-5' is negative"),
-        ("charge 9", "charge: no connector 9 (there are 1)"),
+        ("charge 9", "charge: no connector 9 (it has 1)"),
         ("charge", "charge: the following arguments are required: CONNECTOR"),
         ("charge 1 --interval 0", "charge: interval must be positive"),
         ("charge 1 --interval 1.5", "'1.5' is not a whole number"),

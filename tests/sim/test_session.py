@@ -757,7 +757,7 @@ def test_session_errors_are_one_line(clock: FakeClock) -> None:
     cp.charge(2, "BUSY")
     cs.pump()
     cases = [
-        (lambda: cp.charge(3, "X"), "no connector 3 (there are 1, 2)"),
+        (lambda: cp.charge(3, "X"), "no connector 3 (it has 1, 2)"),
         (lambda: cp.charge(2, "X"), "connector 2 is busy (Charging)"),
         (lambda: cp.charge(1, "X", duration_s=0), "duration must be positive, not 0"),
         (
