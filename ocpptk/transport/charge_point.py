@@ -148,9 +148,11 @@ class ChargePoint:
             self._driver = asyncio.get_running_loop().create_task(self._drive())
 
     async def _open(self) -> None:
+        """Open a link (a WebSocket connection; over SOAP, the ChargePointService, once) and
+        tell the simulator it is connected."""
         link: Link
         if self.transport == "soap":
-            link = await self._serve_soap() if self.soap_server is None else self._soap_link()
+            link = await self._serve_soap()
         else:
             link = await connect(
                 self.url,
@@ -165,14 +167,9 @@ class ChargePoint:
         link.event_listeners.append(self._notice_failure)
         link.closed_callbacks.append(self._note_close)
         self.link = link
-        if self._reader is None or self._reader.done() or self.transport != "soap":
-            self._reader = asyncio.get_running_loop().create_task(link.run())
+        self._reader = asyncio.get_running_loop().create_task(link.run())
         self.sim.connected()
         self.poke()
-
-    def _soap_link(self) -> Link:
-        assert self.link is not None  # the SOAP link outlives reboots: HTTP keeps no connection
-        return self.link
 
     async def _serve_soap(self) -> SoapLink:
         from ocpptk.transport.soap import SoapLink, SoapOptions, serve_charge_point
