@@ -10,9 +10,6 @@ camelCase; a CALLERROR is returned as None by ``call()`` unless ``suppress=False
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,106 +17,22 @@ from typing import Any
 
 import pytest
 from ocpp.charge_point import camel_to_snake_case
-from ocpp.routing import on
-from ocpp.v16 import ChargePoint as TheirChargePointView
 from ocpp.v16 import call, call_result, datatypes
 from ocpp.v16.enums import (
-    Action,
-    AuthorizationStatus,
     AvailabilityType,
     ChargingProfileKindType,
     ChargingProfilePurposeType,
     ChargingRateUnitType,
-    DataTransferStatus,
     MessageTrigger,
-    RegistrationStatus,
     ResetType,
     UpdateType,
 )
-from websockets.asyncio.server import ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
 
 from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.transport.charge_point import ChargePoint
-from tests.conftest import PATIENCE, CapturedLog, wait_until
-from tests.interop.conftest import (
-    OurTrouble,
-    TheirLog,
-    assert_no_trouble,
-    plain,
-    timestamp,
-)
-
-ACCEPTED = datatypes.IdTagInfo(status=AuthorizationStatus.accepted)
-
-
-class TheirCentralSystem(TheirChargePointView):
-    """A central system as their README builds one: a handler per CP -> CS action."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.received: list[tuple[str, dict[str, Any]]] = []
-        self.transaction_ids = itertools.count(1001)
-
-    def _got(self, action: str, payload: dict[str, Any]) -> None:
-        self.received.append((action, plain(payload)))
-
-    @on(Action.authorize)
-    def on_authorize(self, **payload: Any) -> call_result.Authorize:
-        self._got("Authorize", payload)
-        return call_result.Authorize(id_tag_info=ACCEPTED)
-
-    @on(Action.boot_notification)
-    def on_boot_notification(self, **payload: Any) -> call_result.BootNotification:
-        self._got("BootNotification", payload)
-        return call_result.BootNotification(
-            current_time=timestamp(), interval=120, status=RegistrationStatus.accepted
-        )
-
-    @on(Action.data_transfer)
-    def on_data_transfer(self, **payload: Any) -> call_result.DataTransfer:
-        self._got("DataTransfer", payload)
-        return call_result.DataTransfer(status=DataTransferStatus.accepted, data="theirs")
-
-    @on(Action.diagnostics_status_notification)
-    def on_diagnostics(self, **payload: Any) -> call_result.DiagnosticsStatusNotification:
-        self._got("DiagnosticsStatusNotification", payload)
-        return call_result.DiagnosticsStatusNotification()
-
-    @on(Action.firmware_status_notification)
-    def on_firmware(self, **payload: Any) -> call_result.FirmwareStatusNotification:
-        self._got("FirmwareStatusNotification", payload)
-        return call_result.FirmwareStatusNotification()
-
-    @on(Action.heartbeat)
-    async def on_heartbeat(self, **payload: Any) -> call_result.Heartbeat:  # async works too
-        self._got("Heartbeat", payload)
-        return call_result.Heartbeat(current_time=timestamp())
-
-    @on(Action.meter_values)
-    def on_meter_values(self, **payload: Any) -> call_result.MeterValues:
-        self._got("MeterValues", payload)
-        return call_result.MeterValues()
-
-    @on(Action.start_transaction)
-    def on_start_transaction(self, **payload: Any) -> call_result.StartTransaction:
-        self._got("StartTransaction", payload)
-        return call_result.StartTransaction(
-            transaction_id=next(self.transaction_ids), id_tag_info=ACCEPTED
-        )
-
-    @on(Action.status_notification)
-    def on_status_notification(self, **payload: Any) -> call_result.StatusNotification:
-        self._got("StatusNotification", payload)
-        return call_result.StatusNotification()
-
-    @on(Action.stop_transaction)
-    def on_stop_transaction(self, **payload: Any) -> call_result.StopTransaction:
-        self._got("StopTransaction", payload)
-        return call_result.StopTransaction(id_tag_info=ACCEPTED)
-
-    def got(self, action: str) -> list[dict[str, Any]]:
-        return [payload for name, payload in self.received if name == action]
+from tests.conftest import CapturedLog, wait_until
+from tests.interop.conftest import OurTrouble, TheirLog, assert_no_trouble, timestamp
+from tests.interop.their_cs import ACCEPTED, TheirCentralSystem, their_server
 
 
 @dataclass
@@ -145,29 +58,14 @@ class Link:
 async def link(
     captured_log: Callable[[str], CapturedLog], their_log: TheirLog, our_trouble: OurTrouble
 ) -> AsyncIterator[Link]:
-    arrived: asyncio.Queue[TheirCentralSystem] = asyncio.Queue()
-    paths: list[str] = []
-
-    async def serve_one(websocket: ServerConnection) -> None:
-        assert websocket.request is not None
-        paths.append(websocket.request.path)
-        charge_point_id = websocket.request.path.rsplit("/", 1)[-1]
-        theirs = TheirCentralSystem(
-            charge_point_id, websocket, response_timeout=PATIENCE, logger=their_log.logger
-        )
-        arrived.put_nowait(theirs)
-        with contextlib.suppress(ConnectionClosed):
-            await theirs.start()
-
     our_log = captured_log("cp")
-    subprotocols: Any = ["ocpp1.6"]
-    async with serve(serve_one, "127.0.0.1", 0, subprotocols=subprotocols) as server:
-        url = f"ws://127.0.0.1:{next(iter(server.sockets)).getsockname()[1]}/steve/websocket"
+    async with their_server(their_log) as server:
+        url = f"ws://127.0.0.1:{server.port}/steve/websocket"
         async with ChargePoint(url, "CP001", log=our_log.log) as ours:
             assert ours.link is not None
             ours.link.event_listeners.append(our_trouble)
-            theirs = await asyncio.wait_for(arrived.get(), PATIENCE)
-            yield Link(ours, theirs, our_log, their_log, our_trouble, paths)
+            theirs = await server.connected()
+            yield Link(ours, theirs, our_log, their_log, our_trouble, server.paths)
 
 
 # -- our charge point calls them -------------------------------------------------------------

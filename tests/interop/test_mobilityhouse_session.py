@@ -12,42 +12,25 @@ DC car's 30 s power ramp; samples come every second.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from ocpp.routing import on
-from ocpp.v16 import ChargePoint as TheirChargePointView
 from ocpp.v16 import call, call_result, datatypes
 from ocpp.v16.enums import (
-    Action,
-    AuthorizationStatus,
     ChargingProfileKindType,
     ChargingProfilePurposeType,
     ChargingRateUnitType,
-    ConfigurationStatus,
-    RegistrationStatus,
 )
-from websockets.asyncio.server import ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
 
 from ocpptk.sim.meter import ChargingCurve
 from ocpptk.sim.template import load_template
 from ocpptk.transport.charge_point import ChargePoint
 from tests.conftest import PATIENCE, CapturedLog, wait_until
-from tests.interop.conftest import (
-    OurTrouble,
-    TheirLog,
-    assert_no_trouble,
-    plain,
-    timestamp,
-)
+from tests.interop.conftest import OurTrouble, TheirLog, assert_no_trouble
+from tests.interop.their_cs import TheirCentralSystem, their_server
 
-ACCEPTED = datatypes.IdTagInfo(status=AuthorizationStatus.accepted)
 ENERGY = "Energy.Active.Import.Register"
 POWER = "Power.Active.Import"
 OFFERED = "Power.Offered"
@@ -56,69 +39,6 @@ NO_RAMP = ChargingCurve(points=((0.0, 1.0), (100.0, 1.0)))
 SOC = "SoC"
 FIRST_TRANSACTION_ID = 7001  # theirs, far from anything our simulator would make up
 BATTERY_WH = 20.0  # 60 % of it is 12 Wh: about 5 s at the start of a DC ramp to 50 kW
-
-
-class TheirCentralSystem(TheirChargePointView):
-    """A central system as their README builds one, numbering transactions itself."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.received: list[tuple[str, dict[str, Any]]] = []
-        self.transaction_ids = itertools.count(FIRST_TRANSACTION_ID)
-
-    def _got(self, action: str, payload: dict[str, Any]) -> None:
-        self.received.append((action, plain(payload)))
-
-    @on(Action.boot_notification)
-    def on_boot_notification(self, **payload: Any) -> call_result.BootNotification:
-        self._got("BootNotification", payload)
-        return call_result.BootNotification(
-            current_time=timestamp(), interval=1, status=RegistrationStatus.accepted
-        )
-
-    @on(Action.status_notification)
-    def on_status_notification(self, **payload: Any) -> call_result.StatusNotification:
-        self._got("StatusNotification", payload)
-        return call_result.StatusNotification()
-
-    @on(Action.authorize)
-    def on_authorize(self, **payload: Any) -> call_result.Authorize:
-        self._got("Authorize", payload)
-        return call_result.Authorize(id_tag_info=ACCEPTED)
-
-    @on(Action.start_transaction)
-    def on_start_transaction(self, **payload: Any) -> call_result.StartTransaction:
-        self._got("StartTransaction", payload)
-        return call_result.StartTransaction(
-            transaction_id=next(self.transaction_ids), id_tag_info=ACCEPTED
-        )
-
-    @on(Action.meter_values)
-    def on_meter_values(self, **payload: Any) -> call_result.MeterValues:
-        self._got("MeterValues", payload)
-        return call_result.MeterValues()
-
-    @on(Action.stop_transaction)
-    def on_stop_transaction(self, **payload: Any) -> call_result.StopTransaction:
-        self._got("StopTransaction", payload)
-        return call_result.StopTransaction(id_tag_info=ACCEPTED)
-
-    @on(Action.heartbeat)
-    def on_heartbeat(self, **payload: Any) -> call_result.Heartbeat:
-        self._got("Heartbeat", payload)
-        return call_result.Heartbeat(current_time=timestamp())
-
-    def got(self, action: str) -> list[dict[str, Any]]:
-        return [payload for name, payload in self.received if name == action]
-
-    def statuses(self, connector_id: int) -> list[str]:
-        return [
-            p["status"] for p in self.got("StatusNotification") if p["connector_id"] == connector_id
-        ]
-
-    async def change(self, key: str, value: str) -> None:
-        result = await self.call(call.ChangeConfiguration(key=key, value=value), suppress=False)
-        assert result.status == ConfigurationStatus.accepted
 
 
 def sampled(meter_values: dict[str, Any], measurand: str) -> list[float]:
@@ -161,29 +81,17 @@ class Session:
 async def session(
     captured_log: Callable[[str], CapturedLog], their_log: TheirLog, our_trouble: OurTrouble
 ) -> AsyncIterator[Session]:
-    arrived: asyncio.Queue[TheirCentralSystem] = asyncio.Queue()
-
-    async def serve_one(websocket: ServerConnection) -> None:
-        assert websocket.request is not None
-        charge_point_id = websocket.request.path.rsplit("/", 1)[-1]
-        theirs = TheirCentralSystem(
-            charge_point_id, websocket, response_timeout=PATIENCE, logger=their_log.logger
-        )
-        arrived.put_nowait(theirs)
-        with contextlib.suppress(ConnectionClosed):
-            await theirs.start()
-
     our_log = captured_log("cp")
     sim = load_template("dc-50kw").charge_point_sim(charge_point_id="DC50-0001", lifecycle=True)
     sim.sessions.unplug_delay_s = 0.3  # the driver takes the cable out at once
-    subprotocols: Any = ["ocpp1.6"]
-    async with serve(serve_one, "127.0.0.1", 0, subprotocols=subprotocols) as server:
-        url = f"ws://127.0.0.1:{next(iter(server.sockets)).getsockname()[1]}/"
+    options = {"first_transaction_id": FIRST_TRANSACTION_ID, "interval": 1}
+    async with their_server(their_log, **options) as server:
+        url = f"ws://127.0.0.1:{server.port}/"
         ours = ChargePoint(url, "DC50-0001", sim=sim, lifecycle=True, log=our_log.log)
         async with ours:
             assert ours.link is not None
             ours.link.event_listeners.append(our_trouble)
-            theirs = await asyncio.wait_for(arrived.get(), PATIENCE)
+            theirs = await server.connected()
             yield Session(ours, theirs, our_log, their_log, our_trouble)
 
 
