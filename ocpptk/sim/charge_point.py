@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 _RESET_TYPES = ("Hard", "Soft")
 _INSTALL_SECONDS = 3  # how long Installing lasts
+_TX_RETRY = "transaction retry"  # the timer a CALLERROR'd transaction message waits for
 _BUSY_RECHECK_SECONDS = 10  # a firmware waiting for transactions to end looks again after this
 _AVAILABILITY = {"Operative": True, "Inoperative": False}
 _UPDATE_TYPES = ("Full", "Differential")
@@ -178,7 +179,6 @@ class ChargePointSim:
         self.reboot_delay = {"Hard": 3.0, "Soft": 1.0, "Firmware": 3.0}  # seconds offline
         self._effects: list[Effect] = []
         self._boot_in_flight = False
-        self._tx_retry_wait = False  # a CALLERROR'd transaction message waits for its retry
         self._answered_start: Transaction | None = None  # the queued StartTransaction answered
         self._upload: _Job | None = None
         self._download: _Job | None = None
@@ -352,7 +352,7 @@ class ChargePointSim:
         transaction queue when it may go. Send them after the CALLRESULT of the CALL that
         caused them, one at a time, and report each answer to ``on_result`` / ``on_error``."""
         drained, self._outbox = self._outbox, []
-        if self._may_send() and not self._tx_retry_wait:
+        if self._may_send() and _TX_RETRY not in self.timers:  # no retry wait running
             head = self.tx_queue.release()
             if head is not None:  # in the order things happened: after what came before it
                 drained.append((self._made_at.pop(head.seq, -1), head.action, head.payload))
@@ -407,7 +407,6 @@ class ChargePointSim:
         self.reset_requested = None
         self._boot_in_flight = False
         self.timers.cancel_where(lambda key: not str(key).startswith("reservation"))
-        self._tx_retry_wait = False  # its timer is gone: the queue is tried afresh
         self._outbox.clear()
         for connector in self.connectors.values():
             self._power_off(connector)
@@ -429,7 +428,6 @@ class ChargePointSim:
     ) -> ChargingSession:
         """A driver plugs in at ``connector_id`` and charges (``ocpptk.sim.session``);
         ``SessionError`` (one line) if the connector cannot."""
-        self.sessions.advance()
         return self.sessions.start(
             connector_id,
             id_tag or self.id_tag,
@@ -476,7 +474,7 @@ class ChargePointSim:
             if connector.status is ConnectorStatus.FAULTED:
                 continue
             connector.error_code = error_code
-            self._fire(connector, ConnectorEvent.FAULT)
+            self.fire(connector, ConnectorEvent.FAULT)
             if connector.transaction is not None:
                 self._close_transaction(connector.transaction, "Other", connector, report=False)
 
@@ -492,7 +490,7 @@ class ChargePointSim:
                 connector.error_code = "NoError"
                 connector.plugged = False  # the faulted session's driver has gone
                 self.timers.cancel(("unplug", connector.connector_id))
-                self._fire(connector, ConnectorEvent.FAULT_CLEARED)
+                self.fire(connector, ConnectorEvent.FAULT_CLEARED)
 
     def set_status(self, connector_id: int, status: str, error_code: str = "NoError") -> None:
         """Put a connector in ``status`` by hand, if the transition table allows it from
@@ -517,7 +515,7 @@ class ChargePointSim:
                 f"{wanted.value} (from {connector.status.value}: {allowed})"
             )
         connector.error_code = error_code
-        self._fire(connector, event)
+        self.fire(connector, event)
 
     def power_loss(self) -> None:
         """The power goes: transactions stop (reason PowerLoss, delivered after the restart)
@@ -551,18 +549,6 @@ class ChargePointSim:
     def request_authorization(self, id_tag: str) -> None:
         self._queue("Authorize", {"idTag": id_tag})
 
-    def begin_transaction(self, connector: Connector, id_tag: str) -> Transaction:
-        return self._begin_transaction(connector, id_tag)
-
-    def stop_transaction(self, tx: Transaction, reason: str) -> None:
-        self._queue_stop(tx, reason)
-
-    def fire(self, connector: Connector, event: ConnectorEvent) -> None:
-        self._fire(connector, event)
-
-    def try_fire(self, connector: Connector, event: ConnectorEvent) -> None:
-        self._try_fire(connector, event)
-
     def queue_meter_values(self, connector: Connector) -> None:
         payload = self._meter_values(connector.connector_id, "Sample.Periodic")
         self._queue("MeterValues", payload, connector.transaction)
@@ -583,10 +569,7 @@ class ChargePointSim:
             return
         if error is None:
             self._diagnostics("Uploaded")
-        elif job.retries > 0:
-            job.retries -= 1
-            at = self.now() + timedelta(seconds=job.retry_interval)
-            self.timers.set("diagnostics", at, self._start_upload)
+        elif self._retry(job, "diagnostics", self._start_upload):
             return
         else:
             logger.info("%s: diagnostics upload failed: %s", self.charge_point_id, error)
@@ -600,10 +583,7 @@ class ChargePointSim:
         if job is None:
             return
         if error is not None:
-            if job.retries > 0:
-                job.retries -= 1
-                at = self.now() + timedelta(seconds=job.retry_interval)
-                self.timers.set("firmware", at, self._start_download)
+            if self._retry(job, "firmware", self._start_download):
                 return
             logger.info("%s: firmware download failed: %s", self.charge_point_id, error)
             self._firmware("DownloadFailed")
@@ -613,6 +593,14 @@ class ChargePointSim:
         logger.info("%s: downloaded %d bytes of firmware", self.charge_point_id, size)
         self._firmware("Downloaded")
         self.timers.set("firmware", self.now(), self._install)
+
+    def _retry(self, job: _Job, timer: str, again: Callable[[], None]) -> bool:
+        """Try ``job`` again after its retry interval if it has tries left; True if so."""
+        if job.retries <= 0:
+            return False
+        job.retries -= 1
+        self.timers.set(timer, self.now() + timedelta(seconds=job.retry_interval), again)
+        return True
 
     def _diagnostics(self, status: str) -> None:
         self.diagnostics_status = status
@@ -739,13 +727,9 @@ class ChargePointSim:
         return self.configuration.integer("TransactionMessageRetryInterval", 60) * attempts
 
     def _pause_transactions(self, seconds: int) -> None:
-        """Hold the transaction queue for ``seconds`` before its head is tried again."""
-
-        def resume() -> None:
-            self._tx_retry_wait = False
-
-        self._tx_retry_wait = True
-        self.timers.set("transaction retry", self.now() + timedelta(seconds=seconds), resume)
+        """Hold the transaction queue for ``seconds`` before its head is tried again: while
+        this timer is set, ``outbox`` releases nothing from the queue."""
+        self.timers.set(_TX_RETRY, self.now() + timedelta(seconds=seconds), lambda: None)
 
     def _journal_extra(self) -> dict[str, Any]:
         """What the transaction queue saves besides itself: the open transactions and the
@@ -890,15 +874,15 @@ class ChargePointSim:
         """Connector ``connector_id``, 0 being the charge point itself."""
         return self.main if connector_id == 0 else self.connectors.get(connector_id)
 
-    def _fire(self, connector: Connector, event: ConnectorEvent) -> None:
+    def fire(self, connector: Connector, event: ConnectorEvent) -> None:
         """Apply ``event`` (IllegalTransition if not allowed) and report the new status."""
         connector.fire(event)
         self._queue("StatusNotification", self._status_notification(connector.connector_id))
 
-    def _try_fire(self, connector: Connector, event: ConnectorEvent) -> None:
-        """``_fire`` for what the CS told us: a transition the table lacks is logged, not raised."""
+    def try_fire(self, connector: Connector, event: ConnectorEvent) -> None:
+        """``fire`` for what the CS told us: a transition the table lacks is logged, not raised."""
         if connector.can(event):
-            self._fire(connector, event)
+            self.fire(connector, event)
         else:
             logger.warning(
                 "%s: connector %d stays %s on %r",
@@ -947,7 +931,7 @@ class ChargePointSim:
         connector = self.connectors.get(reservation.connector_id)
         if connector is not None and connector.reservation is reservation:
             connector.reservation = None
-            self._try_fire(connector, ConnectorEvent.RESERVATION_ENDED)
+            self.try_fire(connector, ConnectorEvent.RESERVATION_ENDED)
 
     def _set_operative(self, connector: Connector, operative: bool) -> None:
         connector.operative = operative
@@ -957,7 +941,7 @@ class ChargePointSim:
             connector.reservation = None
         event = ConnectorEvent.MAKE_OPERATIVE if operative else ConnectorEvent.MAKE_INOPERATIVE
         if connector.can(event):
-            self._fire(connector, event)
+            self.fire(connector, event)
 
     # ----------------------------------------------------------------- CP -> CS payloads
 
@@ -1043,7 +1027,7 @@ class ChargePointSim:
             "reason": "Local",
         }
 
-    def _begin_transaction(self, connector: Connector, id_tag: str) -> Transaction:
+    def begin_transaction(self, connector: Connector, id_tag: str) -> Transaction:
         """Open a transaction (its id comes later), queue its StartTransaction and let the
         energy flow: the connector goes Charging now, not when the answer comes, because a
         charger that authorized the driver does not wait for the central system (section 4.8)."""
@@ -1063,10 +1047,10 @@ class ChargePointSim:
             self.timers.cancel(f"reservation {connector.reservation.reservation_id}")
             connector.reservation = None
         self._queue("StartTransaction", payload, tx)
-        self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
+        self.try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
         return tx
 
-    def _queue_stop(self, tx: Transaction, reason: str) -> None:
+    def stop_transaction(self, tx: Transaction, reason: str) -> None:
         """Stop ``tx`` (once): queue its StopTransaction and free the connector."""
         if tx.stop_reason is None:
             self._close_transaction(tx, reason, self.connectors[tx.connector_id])
@@ -1101,7 +1085,7 @@ class ChargePointSim:
             event = (
                 ConnectorEvent.TRANSACTION_STOPPED if connector.plugged else ConnectorEvent.UNPLUG
             )
-            self._try_fire(connector, event)
+            self.try_fire(connector, event)
         if connector.scheduled_operative is not None:
             self._set_operative(connector, connector.scheduled_operative)
 
@@ -1253,7 +1237,7 @@ class ChargePointSim:
         tx = self._open_transaction(request["transactionId"])
         if tx is None:
             return {"status": "Rejected"}
-        self._queue_stop(tx, "Remote")
+        self.stop_transaction(tx, "Remote")
         return {"status": "Accepted"}
 
     def _reserve_now(self, request: Payload) -> Payload:
@@ -1296,7 +1280,7 @@ class ChargePointSim:
         if reservation.connector_id != 0:
             connector = self.connectors[reservation.connector_id]
             connector.reservation = reservation
-            self._fire(connector, ConnectorEvent.RESERVE)
+            self.fire(connector, ConnectorEvent.RESERVE)
         return {"status": "Accepted"}
 
     @staticmethod
@@ -1317,7 +1301,7 @@ class ChargePointSim:
         kind = _one_of(request["type"], _RESET_TYPES, "type")
         self.reset_requested = kind
         for tx in self.open_transactions():
-            self._queue_stop(tx, f"{kind}Reset")
+            self.stop_transaction(tx, f"{kind}Reset")
         if self.lifecycle:
             deadline = self.now() + timedelta(seconds=10)
             self.timers.set(
@@ -1405,7 +1389,7 @@ class ChargePointSim:
             return {"status": self.speech.word("UnlockStatus", "NotSupported")}
         tx = connector.transaction
         if tx is not None and tx.transaction_id is not None:
-            self._queue_stop(tx, "UnlockCommand")
+            self.stop_transaction(tx, "UnlockCommand")
         return {"status": self.speech.word("UnlockStatus", "Unlocked")}
 
     def _update_firmware(self, request: Payload) -> Payload:
@@ -1486,14 +1470,14 @@ class ChargePointSim:
             if reservation is not None and connector.reservation is reservation:
                 connector.reservation = None
             if connector.status is ConnectorStatus.RESERVED:  # G2: the reserved driver is here
-                self._try_fire(connector, ConnectorEvent.PLUG_IN)
-            self._try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
+                self.try_fire(connector, ConnectorEvent.PLUG_IN)
+            self.try_fire(connector, ConnectorEvent.TRANSACTION_STARTED)
         tx.transaction_id = response["transactionId"]
         tx.id_tag_status = response["idTagInfo"]["status"]
         if tx.id_tag_status != "Accepted" and self.configuration.boolean(
             "StopTransactionOnInvalidId"
         ):
-            self._queue_stop(tx, "DeAuthorized")
+            self.stop_transaction(tx, "DeAuthorized")
 
     def _transaction_stopped(self, request: Payload, response: Payload) -> None:
         """Section 4.10: a StopTransaction typed by hand ends its transaction here (a queued
