@@ -38,13 +38,15 @@ from ocpptk.spec.catalog import Role, Version, actions
 from ocpptk.spec.model import Action, Array, DataType, Object
 
 if TYPE_CHECKING:
-    from ocpptk.console.app import OcppConsole  # noqa: F401 - in CommandSet["OcppConsole"]
+    from ocpptk.console.app import OcppConsole
+    from ocpptk.transport.charge_point import ChargePoint
 
 __all__ = [
     "ActionCommands",
     "CentralSystemActions",
     "ChargePointActions",
     "command_name",
+    "send_from",
     "versions_of",
 ]
 
@@ -86,6 +88,22 @@ def command_name(role: Role, action: str) -> str:
     """``bootnotification`` for a charge point, ``remote_reset`` for the central system."""
     prefix = "remote_" if role is Role.CENTRAL_SYSTEM else ""
     return prefix + action.lower()
+
+
+def send_from(
+    app: OcppConsole,
+    cp: ChargePoint,
+    action: str,
+    fields: dict[str, Any],
+    timeout: float | None = None,
+) -> None:
+    """Send ``action`` from charge point ``cp`` (the payload ``cp.request`` builds from
+    ``fields``), wait for the answer and print it."""
+
+    async def call() -> dict[str, Any]:
+        return await cp.call(action, cp.request(action, fields), timeout=timeout)
+
+    exchange(app, action, call(), link=cp.link, timeout=timeout or cp.options.response_timeout)
 
 
 class ActionCommands(CommandSet["OcppConsole"]):
@@ -192,19 +210,7 @@ class ChargePointActions(ActionCommands):
     def send(
         self, action: str, fields: dict[str, Any], target: str | None, timeout: float | None
     ) -> None:
-        cp = self._cmd.charge_point(target)
-
-        async def call() -> dict[str, Any]:
-            payload = cp.request(action, fields)
-            return await cp.call(action, payload, timeout=timeout)
-
-        exchange(
-            self._cmd,
-            action,
-            call(),
-            link=cp.link,
-            timeout=timeout or cp.options.response_timeout,
-        )
+        send_from(self._cmd, self._cmd.charge_point(target), action, fields, timeout)
 
     def target_ids(self) -> list[str]:
         return self._cmd.own_ids()

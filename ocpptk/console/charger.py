@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from cmd2 import CommandSet, with_argparser
 
+from ocpptk.console.actions import send_from
 from ocpptk.console.errors import ConsoleError
-from ocpptk.console.exchange import exchange
 from ocpptk.console.parsers import OneLineParser
 from ocpptk.sim.clock import format_timestamp
 from ocpptk.sim.connector import IllegalTransition
@@ -221,12 +221,7 @@ class ChargerCommands(CommandSet["OcppConsole"]):
         cp = self._cp(args)
         if cp.link is None or not cp.connected:
             raise ConsoleError(f"charge point {cp.charge_point_id} is not connected")
-
-        async def call() -> dict[str, Any]:
-            payload = cp.request(action, fields or {})
-            return await cp.call(action, payload)
-
-        exchange(self._cmd, action, call(), link=cp.link, timeout=cp.options.response_timeout)
+        send_from(self._cmd, cp, action, fields or {})
 
     @with_argparser(_boot)
     def do_boot(self, args: Any) -> None:
