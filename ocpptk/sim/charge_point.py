@@ -162,7 +162,7 @@ class ChargePointSim:
         self.reservations: dict[int, Reservation] = {}
         self.charging_profiles = ProfileStore()
         self.transactions: list[Transaction] = []  # finished, oldest first
-        self.reset_requested: str | None = None  # "Hard" / "Soft": acted upon in a later issue
+        self.reset_requested: str | None = None  # "Hard" / "Soft" until the reboot
         self.diagnostics_status = "Idle"
         self.firmware_status = "Idle"
         self.diagnostics_requests: list[Payload] = []

@@ -55,10 +55,6 @@ _PRECEDENCE_CONNECTOR: tuple[tuple[str, bool], ...] = (
     ("TxDefaultProfile", False),
     ("TxDefaultProfile", True),
 )
-_PRECEDENCE_WHOLE: tuple[tuple[str, bool], ...] = (
-    ("ChargePointMaxProfile", True),
-    ("TxDefaultProfile", True),
-)
 _CHARGE_POINT_CAP: tuple[tuple[str, bool], ...] = (("ChargePointMaxProfile", True),)
 _WHOLE_DEFAULT: tuple[tuple[str, bool], ...] = (("TxDefaultProfile", True),)
 
@@ -280,18 +276,6 @@ class ProfileStore:
             (removed if stored.matches(criteria) else kept).append(stored)
         self._profiles = kept
         return removed
-
-    def effective(self, connector_id: int) -> StoredProfile | None:
-        """The profile that governs ``connector_id`` (0: the whole charge point), ignoring
-        time and transactions: the most specific purpose present, and within it the highest
-        stack level. ``limit_at`` is the full answer."""
-        order = _PRECEDENCE_WHOLE if connector_id == 0 else _PRECEDENCE_CONNECTOR
-        for purpose, whole in order:
-            where = 0 if whole else connector_id
-            found = [p for p in self._profiles if p.purpose == purpose and p.connector_id == where]
-            if found:
-                return max(found, key=lambda stored: stored.stack_level)
-        return None
 
     def limit_at(
         self,

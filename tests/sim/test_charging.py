@@ -485,19 +485,3 @@ def test_clear_removes_by_id_else_by_every_criterion_given() -> None:
     assert [p.profile_id for p in removed] == [2]
     assert profiles.clear({"stackLevel": 3}) == []
     assert [p.profile_id for p in profiles] == [1, 3]
-
-
-def test_effective_picks_the_most_specific_purpose_then_the_highest_level() -> None:
-    profiles = store(
-        (0, profile("TxDefaultProfile", profile_id=1, stack_level=9)),
-        (0, profile("ChargePointMaxProfile", profile_id=2)),
-        (1, profile("TxDefaultProfile", profile_id=3, stack_level=0)),
-        (1, profile("TxDefaultProfile", profile_id=4, stack_level=2)),
-    )
-    governing = [profiles.effective(c) for c in (0, 1, 2)]
-    assert [p.profile_id if p else None for p in governing] == [2, 4, 1]
-    profiles.install(1, profile("TxProfile", profile_id=5))
-    found = profiles.effective(1)
-    assert found is not None
-    assert found.profile_id == 5
-    assert ProfileStore().effective(1) is None
