@@ -214,18 +214,6 @@ class Dialect:
 
     # -- meter readings ----------------------------------------------------------------------
 
-    def meter_reading(self, timestamp: str, wh: int, context: str) -> dict[str, Any]:
-        """One reading of the energy register (``wh``) as MeterValues carries it."""
-        if self.sampled_value is None:  # 1.2: the reading is the register, an integer in Wh
-            return {"timestamp": timestamp, "value": wh}
-        sample = {
-            "value": str(wh),
-            "context": self.word("ReadingContext", context),
-            "measurand": ENERGY,
-            "unit": "Wh",
-        }
-        return {"timestamp": timestamp, self.sampled_value: [sample]}
-
     def reading(self, timestamp: str, wh: int, samples: list[dict[str, Any]]) -> dict[str, Any]:
         """One reading of several 1.6 sampled values (``samples``, the register ``wh`` among
         them) as the version carries it: 1.5 keeps the measurands, units and locations it has

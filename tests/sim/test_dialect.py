@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -135,17 +136,22 @@ def test_fit_drops_the_fields_a_version_lacks() -> None:
     }
 
 
+def register(context: str) -> list[dict[str, Any]]:
+    """The energy register as the one sampled value of a reading, in 1.6 terms."""
+    return [{"value": "1250", "context": context, "measurand": ENERGY, "unit": "Wh"}]
+
+
 def test_meter_readings_per_version() -> None:
-    v12_reading = DIALECTS[Version.V12].meter_reading(T, 1250, "Sample.Periodic")
+    v12_reading = DIALECTS[Version.V12].reading(T, 1250, register("Sample.Periodic"))
     assert v12_reading == {"timestamp": T, "value": 1250}
-    v15_reading = DIALECTS[Version.V15].meter_reading(T, 1250, "Trigger")
+    v15_reading = DIALECTS[Version.V15].reading(T, 1250, register("Trigger"))
     assert v15_reading == {
         "timestamp": T,
         "values": [
             {"value": "1250", "context": "Sample.Periodic", "measurand": ENERGY, "unit": "Wh"}
         ],
     }
-    v16_reading = DIALECTS[Version.V16].meter_reading(T, 1250, "Trigger")
+    v16_reading = DIALECTS[Version.V16].reading(T, 1250, register("Trigger"))
     assert v16_reading["sampledValue"][0]["context"] == "Trigger"
     assert DIALECTS[Version.V12].samples(v12_reading) == [{"value": 1250}]
     assert DIALECTS[Version.V15].samples(v15_reading) == v15_reading["values"]
